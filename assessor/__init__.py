@@ -1,0 +1,54 @@
+"""assessor: self-assessment against the performance excellence model (GB/T 19580)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .paths import resource_dir
+
+__all__ = ["create_app"]
+
+
+def _secret_key(instance: Path) -> str:
+    """A random key kept in the instance folder, so sessions survive a restart."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory (`flask --app assessor ...` and the WSGI server call it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.from_mapping(
+        DATA_DIR=str(Path(app.instance_path) / "data"),
+        # An item with a dozen answers at the 100 KB limit each still fits.
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        # Writers spend hours on one page; a token tied to the session, valid for a working day.
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        LANGUAGE="en",
+    )
+    app.config.from_prefixed_env("ASSESSOR")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    from . import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app

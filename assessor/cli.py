@@ -1,0 +1,96 @@
+"""`flask --app assessor ...` commands: criteria check, demo data, data checks and backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .criteria import Framework, check_framework, load_framework
+from .demo import load_demo
+from .storage.store import Store
+
+criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files.")
+
+
+def summary_lines(framework: Framework) -> list[str]:
+    """A one-screen summary: categories, items, points and questions per item."""
+    questions = sum(len(item.questions) for item in framework.items)
+    profile_questions = sum(len(part.questions) for part in framework.profile.parts)
+    width = max(len(item.title.en) for item in framework.items) + 2
+    lines = [
+        f"{framework.title.en} / {framework.title.zh}",
+        f"{len(framework.categories)} categories, {len(framework.items)} items, "
+        f"{framework.total_points} points, {questions} item questions "
+        f"(+{profile_questions} in the profile)",
+        f"  {'id':<7} {'title':<{width}} {'kind':<8} {'points':>6} {'questions':>9}",
+    ]
+    for category in framework.categories:
+        lines.append(
+            f"  {category.id:<7} {category.title.en:<{width}} {'':<8} {category.points:>6}"
+        )
+        lines.extend(
+            f"  {item.id:<7}   {item.title.en:<{width - 2}} {item.kind.value:<8} "
+            f"{item.points:>6} {len(item.questions):>9}"
+            for item in category.items
+        )
+    bands = ", ".join(f"{b.min}-{b.max}" for b in framework.scoring.overall)
+    lines.append(f"scoring: {len(framework.scoring.guidelines)} guidelines in "
+                 f"{framework.scoring.step}% steps; overall bands {bands}")
+    return lines
+
+
+@criteria_cli.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def criteria_check(file: Path) -> None:
+    """Validate a framework FILE and print its summary, or its errors (exit status 1)."""
+    _, problems = check_framework(file)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{file}: {len(problems)} problem(s); the file cannot be used.", err=True)
+        raise SystemExit(1)
+    for line in summary_lines(load_framework(file)):
+        click.echo(line)
+
+
+def _store() -> Store:
+    return Store(current_app.config["DATA_DIR"])
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Add the demo organization's assessment to the data folder."""
+    record = load_demo(_store())
+    click.echo(f"Demo assessment '{record.organization}' created (id {record.id}).")
+
+
+@click.command("check-data")
+def check_data_command() -> None:
+    """Load every data file and name any that is corrupt (exit status 1 if one is)."""
+    results = _store().check()
+    bad = [r for r in results if r.problem]
+    for result in bad:
+        click.echo(f"CORRUPT {result.path}: {result.problem}", err=True)
+    click.echo(f"{len(results) - len(bad)} of {len(results)} data files are sound.")
+    if bad:
+        raise SystemExit(1)
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path, file_okay=False))
+def backup_command(destination: Path) -> None:
+    """Write a consistent copy of the data folder to DESTINATION (a new or empty folder)."""
+    try:
+        copied = _store().backup(destination)
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {len(copied)} data files to {destination}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(criteria_cli)
+    for command in (demo_command, check_data_command, backup_command):
+        app.cli.add_command(command)

@@ -1,0 +1,190 @@
+"""Typed, immutable objects for a performance-excellence framework (criteria as data).
+
+The loader builds these once per process from a YAML file; everything else in assessor reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One piece of text in every language the framework carries."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class ItemKind(StrEnum):
+    PROCESS = "process"
+    RESULTS = "results"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    title: Text
+    points: int
+    kind: ItemKind
+    questions: tuple[Question, ...]
+    category_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    title: Text
+    points: int
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePart:
+    id: str
+    title: Text
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    title: Text
+    parts: tuple[ProfilePart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    id: str
+    title: Text
+    question: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A range of item percentages (inclusive) with its descriptors."""
+
+    min: int
+    max: int
+    summary: Text
+    dimensions: Mapping[str, Text]
+
+    @property
+    def label(self) -> str:
+        return f"{self.min}-{self.max}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Guideline:
+    """The scoring guideline for one kind of item: its dimensions (ADLI or LeTCI) and bands."""
+
+    dimensions: tuple[Dimension, ...]
+    bands: tuple[Band, ...]
+
+    def band_for(self, percent: int) -> Band:
+        for band in self.bands:
+            if band.min <= percent <= band.max:
+                return band
+        raise ValueError(f"{percent}% is outside every scoring band")
+
+
+@dataclass(frozen=True, slots=True)
+class OverallBand:
+    band: int
+    min: int
+    max: int
+    title: Text
+    summary: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    step: int
+    guidelines: Mapping[ItemKind, Guideline]
+    overall: tuple[OverallBand, ...]
+
+    def overall_band(self, total_points: float) -> OverallBand:
+        rounded = int(total_points + 0.5)  # award practice rounds half up to whole points
+        for band in self.overall:
+            if band.min <= rounded <= band.max:
+                return band
+        raise ValueError(f"{total_points} points is outside every overall band")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Length limits of an award application, in characters (0 means no limit)."""
+
+    profile_chars: int = 0
+    report_chars: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    id: str
+    title: Text
+    version: str
+    total_points: int
+    limits: Limits
+    profile: Profile
+    categories: tuple[Category, ...]
+    scoring: Scoring
+    source: str = ""
+    _items: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        items = {item.id: item for category in self.categories for item in category.items}
+        questions = {q.id: q for part in self.profile.parts for q in part.questions}
+        questions.update({q.id: q for item in items.values() for q in item.questions})
+        object.__setattr__(self, "_items", MappingProxyType(items))
+        object.__setattr__(self, "_questions", MappingProxyType(questions))
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(self._items.values())
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id; KeyError if the framework has none."""
+        return self._items[item_id]
+
+    def question(self, question_id: str) -> Question:
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
+
+    def category(self, category_id: str) -> Category:
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    def neighbours(self, item_id: str) -> tuple[Item | None, Item | None]:
+        """The items before and after this one, in framework order."""
+        order = list(self._items)
+        index = order.index(item_id)
+        before = self._items[order[index - 1]] if index > 0 else None
+        after = self._items[order[index + 1]] if index + 1 < len(order) else None
+        return before, after
+
+    def iter_questions(self) -> Iterator[Question]:
+        """Every question, profile first, in framework order."""
+        for part in self.profile.parts:
+            yield from part.questions
+        for item in self._items.values():
+            yield from item.questions

@@ -1,0 +1,69 @@
+"""How much of a framework an assessment has answered, per item, category and in all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .answers import Answer
+from .criteria import Framework, Question
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    answered: int
+    total: int
+    characters: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.answered == self.total
+
+    def __add__(self, other: Progress) -> Progress:
+        return Progress(self.answered + other.answered, self.total + other.total,
+                        self.characters + other.characters)
+
+
+NONE = Progress(0, 0, 0)
+
+
+def of_questions(questions: Iterable[Question], answers: Mapping[str, Answer]) -> Progress:
+    answered = characters = total = 0
+    for question in questions:
+        total += 1
+        answer = answers.get(question.id)
+        if answer is not None and answer.is_answered:
+            answered += 1
+            characters += len(answer.text)
+    return Progress(answered, total, characters)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentProgress:
+    profile: Progress
+    items: Mapping[str, Progress]
+    categories: Mapping[str, Progress]
+
+    @property
+    def scored_part(self) -> Progress:
+        """The categories' questions (what the self-assessment report is made of)."""
+        return sum(self.categories.values(), NONE)
+
+    @property
+    def overall(self) -> Progress:
+        return self.profile + self.scored_part
+
+
+def assessment_progress(framework: Framework, answers: Mapping[str, Answer]
+                        ) -> AssessmentProgress:
+    profile = sum((of_questions(p.questions, answers) for p in framework.profile.parts), NONE)
+    items = {item.id: of_questions(item.questions, answers) for item in framework.items}
+    categories = {
+        category.id: sum((items[item.id] for item in category.items), NONE)
+        for category in framework.categories
+    }
+    return AssessmentProgress(profile=profile, items=items, categories=categories)

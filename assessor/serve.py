@@ -1,0 +1,32 @@
+"""`assessor serve`: start the app under waitress, with the demo organization on first run."""
+
+from __future__ import annotations
+
+import click
+
+from . import create_app
+from .demo import load_demo
+from .web.context import STORE_KEY
+
+
+@click.group()
+def main() -> None:
+    """assessor: performance excellence self-assessment."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve assessor with waitress; an empty data folder gets the demo assessment first."""
+    from waitress import serve as waitress_serve
+
+    app = create_app()
+    store = app.extensions[STORE_KEY]
+    if store.is_empty():
+        record = load_demo(store)
+        click.echo(f"Loaded the demo assessment '{record.organization}'.")
+    click.echo(f"Data folder: {app.config['DATA_DIR']}")
+    click.echo(f"assessor is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads)

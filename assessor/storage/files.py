@@ -1,0 +1,187 @@
+"""One TinyDB data file, written atomically and locked across threads and processes.
+
+TinyDB's own JSONStorage rewrites a file in place, so a crash or a full disk half-way through a
+write leaves it corrupt, and it has no locking (see ../shared/reference/engineering.md). Here:
+- every change happens inside `DataFile.transaction()`, which holds a thread lock and a
+  `filelock` lock on a sibling `.lock` file for the whole read-modify-write;
+- TinyDB works on an in-memory snapshot during the transaction, and the snapshot is written once
+  at the end: to a temporary file in the same folder, flushed, fsynced, `os.replace`d over the
+  old file, and the folder fsynced. A reader therefore sees the old file or the new one, whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+_WRITE_CHUNK = 1 << 16
+
+
+class DataFileError(Exception):
+    """A data file that cannot be used; the message names the file and what to do."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class CorruptDataFile(DataFileError):
+    pass
+
+
+class SchemaTooNew(DataFileError):
+    pass
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in this folder durable (a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view[:_WRITE_CHUNK])
+        view = view[written:]
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload` so that readers and crashes see the old or the new file."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        try:
+            _write_all(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def encode(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_tables(path: Path) -> dict[str, Any]:
+    """Read a TinyDB file written by us; refuse a corrupt one or one from a newer assessor."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise CorruptDataFile(path, f"cannot be read ({error.strerror})") from error
+    if not raw:
+        raise CorruptDataFile(path, "is empty; restore it from a backup")
+    try:
+        tables = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CorruptDataFile(path, f"is not valid JSON ({error}); restore it from a backup") \
+            from error
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise CorruptDataFile(path, "is not a TinyDB file (expected tables of documents)")
+    schema = _schema_of(tables)
+    if schema > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            path,
+            f"was written by a newer assessor (data schema {schema}; this version reads up to "
+            f"{SCHEMA_VERSION}). Upgrade assessor to open it.",
+        )
+    return tables
+
+
+def _schema_of(tables: dict[str, Any]) -> int:
+    for document in tables.get(META_TABLE, {}).values():
+        if isinstance(document, dict) and "schema" in document:
+            return int(document["schema"])
+    return SCHEMA_VERSION
+
+
+class _SnapshotStorage(Storage):
+    """TinyDB storage over an in-memory snapshot; the DataFile decides when it reaches disk."""
+
+    def __init__(self, tables: dict[str, Any], writable: bool) -> None:
+        self.tables = tables
+        self.writable = writable
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.tables
+
+    def write(self, data: dict[str, Any]) -> None:
+        if not self.writable:
+            raise PermissionError("this TinyDB snapshot is read-only; use DataFile.transaction()")
+        self.tables = data
+        self.dirty = True
+
+
+class _Locks:
+    """One thread lock per path for this process; FileLock adds the lock across processes."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._by_path: dict[Path, threading.RLock] = {}
+
+    def for_path(self, path: Path) -> threading.RLock:
+        with self._guard:
+            return self._by_path.setdefault(path, threading.RLock())
+
+
+_LOCKS = _Locks()
+
+
+class DataFile:
+    """A TinyDB file of assessor's: read snapshots, and locked, atomic transactions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._thread_lock = _LOCKS.for_path(self.path.resolve())
+        self._file_lock = FileLock(f"{self.path}.lock")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold this file's thread and process locks (no other writer can start meanwhile)."""
+        with self._thread_lock, self._file_lock:
+            yield
+
+    def read(self) -> TinyDB:
+        """A read-only TinyDB over the file as it is now (whole, thanks to atomic replace)."""
+        return TinyDB(read_tables(self.path), False, storage=_SnapshotStorage)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        """A TinyDB whose changes are written once, atomically, when the block ends cleanly."""
+        with self.locked():
+            tables = read_tables(self.path)
+            db = TinyDB(tables, True, storage=_SnapshotStorage)
+            yield db
+            storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
+            if storage.dirty or not self.path.exists():
+                storage.tables.setdefault(META_TABLE, {}).setdefault(
+                    "1", {"schema": SCHEMA_VERSION}
+                )
+                atomic_write_bytes(self.path, encode(storage.tables))
+
+    def exists(self) -> bool:
+        return self.path.exists()

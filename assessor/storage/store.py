@@ -1,0 +1,127 @@
+"""The data folder: a small index of assessments and one TinyDB file per assessment.
+
+A write to one assessment rewrites only that assessment's file, so its cost follows what that
+assessment weighs, not how many assessments the folder holds.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinydb import Query
+
+from .files import DataFile, DataFileError, fsync_dir, read_tables
+
+INDEX_FILE = "assessments.json"
+ASSESSMENT_DIR = "assessments"
+_ID = re.compile(r"^[a-z0-9]{12}$")
+
+
+class UnknownAssessment(KeyError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    """What the index knows of an assessment (one cycle of one organization)."""
+
+    id: str
+    organization: str
+    cycle: str
+    framework: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    path: Path
+    problem: str | None
+
+
+class Store:
+    """Every data file of one assessor installation, under `root`."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        (self.root / ASSESSMENT_DIR).mkdir(parents=True, exist_ok=True)
+        self.index = DataFile(self.root / INDEX_FILE)
+
+    # -- assessments -------------------------------------------------------------------------
+    def list_assessments(self) -> list[AssessmentRecord]:
+        records = [_record(doc) for doc in self.index.read().table("assessments").all()]
+        return sorted(records, key=lambda r: r.created_at, reverse=True)
+
+    def get(self, assessment_id: str) -> AssessmentRecord:
+        if not _ID.match(assessment_id):
+            raise UnknownAssessment(assessment_id)
+        found = self.index.read().table("assessments").get(Query().id == assessment_id)
+        if found is None:
+            raise UnknownAssessment(assessment_id)
+        return _record(found)
+
+    def create(self, organization: str, cycle: str, framework: str, created_at: str
+               ) -> AssessmentRecord:
+        record = AssessmentRecord(
+            id=secrets.token_hex(6), organization=organization, cycle=cycle,
+            framework=framework, created_at=created_at,
+        )
+        # The assessment's own file first: an index entry never points at a missing file.
+        with self.assessment_file(record.id).transaction() as db:
+            db.table("assessment").insert(_as_dict(record))
+        with self.index.transaction() as db:
+            db.table("assessments").insert(_as_dict(record))
+        return record
+
+    def assessment_file(self, assessment_id: str) -> DataFile:
+        return DataFile(self.root / ASSESSMENT_DIR / f"{assessment_id}.json")
+
+    def is_empty(self) -> bool:
+        return not self.index.exists()
+
+    # -- maintenance -------------------------------------------------------------------------
+    def data_files(self) -> Iterator[DataFile]:
+        yield self.index
+        for path in sorted((self.root / ASSESSMENT_DIR).glob("*.json")):
+            yield DataFile(path)
+
+    def check(self) -> list[FileCheck]:
+        """Load every data file; a file that cannot be used is named with its problem."""
+        results = []
+        for data_file in self.data_files():
+            try:
+                read_tables(data_file.path)
+            except DataFileError as error:
+                results.append(FileCheck(data_file.path, error.reason))
+            else:
+                results.append(FileCheck(data_file.path, None))
+        return results
+
+    def backup(self, destination: Path | str) -> list[Path]:
+        """Copy every data file to `destination`, each under its lock so no copy is torn."""
+        destination = Path(destination)
+        if destination.exists() and any(destination.iterdir()):
+            raise FileExistsError(f"{destination} is not empty; choose a new folder")
+        copied = []
+        for data_file in self.data_files():
+            target = destination / data_file.path.relative_to(self.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with data_file.locked():
+                if data_file.exists():
+                    shutil.copy2(data_file.path, target)
+                    copied.append(target)
+        for folder in {p.parent for p in copied}:
+            fsync_dir(folder)
+        return copied
+
+
+def _as_dict(record: AssessmentRecord) -> dict[str, str]:
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def _record(doc: dict) -> AssessmentRecord:
+    return AssessmentRecord(**{name: doc[name] for name in AssessmentRecord.__slots__})

@@ -1,0 +1,148 @@
+"""The questionnaire: overview, answer pages (profile and items) and the read-only answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from ..answers import AnswerEdit, load_answers, save_answers, unanswered
+from ..criteria import Item, Question, Text
+from ..progress import assessment_progress, of_questions
+from .context import AssessmentContext, load_assessment, utc_now
+from .forms import answer_field, answers_form_class, revision_field
+
+bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A page of questions: the organizational profile, or one scored item."""
+
+    id: str
+    title: Text
+    groups: tuple[tuple[Text | None, tuple[Question, ...]], ...]
+    item: Item | None
+    url: str
+    previous: tuple[str, str] | None  # (label, url)
+    following: tuple[str, str] | None
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for _, questions in self.groups for q in questions)
+
+
+def _item_link(assessment_id: str, item: Item | None) -> tuple[str, str] | None:
+    if item is None:
+        return None
+    return (f"{item.id} {item.title.en}",
+            url_for("questionnaire.item", assessment_id=assessment_id, item_id=item.id))
+
+
+def _profile_section(ctx: AssessmentContext) -> Section:
+    profile = ctx.framework.profile
+    return Section(
+        id=profile.id, title=profile.title,
+        groups=tuple((part.title, part.questions) for part in profile.parts), item=None,
+        url=url_for("questionnaire.profile", assessment_id=ctx.record.id),
+        previous=None, following=_item_link(ctx.record.id, ctx.framework.items[0]),
+    )
+
+
+def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
+    try:
+        item = ctx.framework.item(item_id)
+    except KeyError:
+        abort(404, description=f"The criteria have no item '{item_id}'.")
+    before, after = ctx.framework.neighbours(item.id)
+    previous = _item_link(ctx.record.id, before) or (
+        ctx.framework.profile.title.en,
+        url_for("questionnaire.profile", assessment_id=ctx.record.id))
+    return Section(
+        id=item.id, title=item.title, groups=((None, item.questions),), item=item,
+        url=url_for("questionnaire.item", assessment_id=ctx.record.id, item_id=item.id),
+        previous=previous, following=_item_link(ctx.record.id, after),
+    )
+
+
+@bp.get("/")
+def overview(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id)
+    progress = assessment_progress(ctx.framework, load_answers(ctx.data_file))
+    return render_template("overview.html", ctx=ctx, progress=progress)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id)
+    return _answer_page(ctx, _profile_section(ctx))
+
+
+@bp.route("/items/<item_id>", methods=["GET", "POST"])
+def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id)
+    return _answer_page(ctx, _item_section(ctx, item_id))
+
+
+@bp.get("/answers")
+def answers(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id)
+    stored = load_answers(ctx.data_file)
+    progress = assessment_progress(ctx.framework, stored)
+    return render_template("answers.html", ctx=ctx, answers=stored, progress=progress)
+
+
+def _normalized(text: str | None) -> str:
+    """Browsers send CRLF line ends; store LF so an untouched answer compares equal."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-untyped-def]
+    """Show a page of questions; on POST save what changed, refusing stale overwrites."""
+    stored = load_answers(ctx.data_file)
+    form = answers_form_class(section.questions)()
+    conflicts = {}
+    if request.method == "GET":
+        for question in section.questions:
+            answer = stored.get(question.id, unanswered(question.id))
+            form[answer_field(question.id)].data = answer.text
+            form[revision_field(question.id)].data = str(answer.revision)
+    elif form.validate_on_submit():
+        edits = [_edit(form, question) for question in section.questions]
+        result = save_answers(ctx.data_file, edits, now=utc_now())
+        if not result.conflicts:
+            flash(_saved_message(len(result.saved)), "success")
+            return redirect(section.url)
+        stored = load_answers(ctx.data_file)
+        conflicts = {c.edit.question: c.current for c in result.conflicts}
+        for edit in edits:
+            current = stored.get(edit.question, unanswered(edit.question))
+            # Saving again is then a deliberate choice over the newer version (for conflicts),
+            # and the answers that were just saved do not conflict with themselves.
+            if edit.question in conflicts or current.text == edit.text:
+                form[revision_field(edit.question)].data = str(current.revision)
+        flash(f"{len(result.conflicts)} answer(s) were changed by someone else while you were "
+              "editing, and were not saved. Your text is kept below beside theirs: merge them "
+              "and save again.", "warning")
+    else:
+        flash("Nothing on this page was saved: see the messages below.", "error")
+    status = 409 if conflicts else (400 if form.errors else 200)
+    return render_template(
+        "answer_page.html", ctx=ctx, section=section, form=form, answers=stored,
+        conflicts=conflicts, progress=of_questions(section.questions, stored),
+        answer_field=answer_field, revision_field=revision_field,
+    ), status
+
+
+def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-def]
+    try:
+        base = int(form[revision_field(question.id)].data or 0)
+    except ValueError:
+        abort(400, description=f"The revision sent for question {question.id} is not a number.")
+    return AnswerEdit(question.id, _normalized(form[answer_field(question.id)].data), base)
+
+
+def _saved_message(count: int) -> str:
+    if count == 0:
+        return "No changes to save."
+    return f"Saved {count} answer{'s' if count != 1 else ''}."
