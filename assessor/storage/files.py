@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,11 +88,39 @@ def encode(data: Any) -> bytes:
 def read_tables(path: Path) -> dict[str, Any]:
     """Read a TinyDB file written by us; refuse a corrupt one or one from a newer assessor."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            return _parse(path, file.read())
     except FileNotFoundError:
         return {}
     except OSError as error:
         raise CorruptDataFile(path, f"cannot be read ({error.strerror})") from error
+
+
+def read_snapshot(path: Path) -> dict[str, Any]:
+    """Like read_tables, but parsed once per version of the file (callers must not mutate it).
+
+    Every write replaces the file (a new inode), so (inode, mtime, size) of the open file names
+    one version of its content; pages read far more often than people save.
+    """
+    try:
+        with open(path, "rb") as file:
+            key = _version_key(path, os.fstat(file.fileno()))
+            cached = _SNAPSHOTS.get(key)
+            if cached is None:
+                cached = _parse(path, file.read())
+                _SNAPSHOTS.put(key, cached)
+            return cached
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise CorruptDataFile(path, f"cannot be read ({error.strerror})") from error
+
+
+def _version_key(path: Path, stat: os.stat_result) -> tuple:
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     if not raw:
         raise CorruptDataFile(path, "is empty; restore it from a backup")
     try:
@@ -111,11 +140,43 @@ def read_tables(path: Path) -> dict[str, Any]:
     return tables
 
 
+class _SnapshotCache:
+    """A small LRU of parsed files, shared by the threads of one process."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict[str, Any] | None:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        return None
+
+    def put(self, key: tuple, tables: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = tables
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_SNAPSHOTS = _SnapshotCache(size=64)
+
+
 def _schema_of(tables: dict[str, Any]) -> int:
     for document in tables.get(META_TABLE, {}).values():
         if isinstance(document, dict) and "schema" in document:
             return int(document["schema"])
     return SCHEMA_VERSION
+
+
+def _copy_tables(tables: dict[str, Any]) -> dict[str, Any]:
+    """Copy tables and documents (TinyDB replaces field values, it never edits them in place)."""
+    return {name: {doc_id: dict(doc) for doc_id, doc in docs.items()}
+            for name, docs in tables.items()}
 
 
 class _SnapshotStorage(Storage):
@@ -167,13 +228,15 @@ class DataFile:
 
     def read(self) -> TinyDB:
         """A read-only TinyDB over the file as it is now (whole, thanks to atomic replace)."""
-        return TinyDB(read_tables(self.path), False, storage=_SnapshotStorage)
+        return TinyDB(read_snapshot(self.path), False, storage=_SnapshotStorage)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """A TinyDB whose changes are written once, atomically, when the block ends cleanly."""
         with self.locked():
-            tables = read_tables(self.path)
+            # Under the lock the file cannot change, so the cached parse of this very version
+            # is as good as a fresh one; TinyDB gets its own copy of the tables and documents.
+            tables = _copy_tables(read_snapshot(self.path))
             db = TinyDB(tables, True, storage=_SnapshotStorage)
             yield db
             storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
@@ -182,6 +245,8 @@ class DataFile:
                     "1", {"schema": SCHEMA_VERSION}
                 )
                 atomic_write_bytes(self.path, encode(storage.tables))
+                # The next page view reads what was just written: no need to parse it again.
+                _SNAPSHOTS.put(_version_key(self.path, os.stat(self.path)), storage.tables)
 
     def exists(self) -> bool:
         return self.path.exists()

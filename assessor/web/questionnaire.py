@@ -99,10 +99,10 @@ def _normalized(text: str | None) -> str:
 
 def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-untyped-def]
     """Show a page of questions; on POST save what changed, refusing stale overwrites."""
-    stored = load_answers(ctx.data_file)
     form = answers_form_class(section.questions)()
     conflicts = {}
     if request.method == "GET":
+        stored = load_answers(ctx.data_file)
         for question in section.questions:
             answer = stored.get(question.id, unanswered(question.id))
             form[answer_field(question.id)].data = answer.text
@@ -125,6 +125,7 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
               "editing, and were not saved. Your text is kept below beside theirs: merge them "
               "and save again.", "warning")
     else:
+        stored = load_answers(ctx.data_file)
         flash("Nothing on this page was saved: see the messages below.", "error")
     status = 409 if conflicts else (400 if form.errors else 200)
     return render_template(

@@ -1,0 +1,68 @@
+"""What a person sees, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from assessor import create_app
+
+from .browser import CHROMIUM_ARGS, chromium_path, serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    app = create_app({"SECRET_KEY": "browser-test", "DATA_DIR": str(tmp_path / "data")})
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    expect(page.get_by_text("No assessments yet")).to_be_visible()
+    page.get_by_role("button", name="New assessment").click()
+    page.get_by_label("Organization").fill("Riverside Textiles")
+    page.get_by_label("Assessment cycle").fill("2026")
+    page.get_by_role("button", name="Create assessment").click()
+    expect(page.get_by_role("heading", name="Riverside Textiles")).to_be_visible()
+
+    item_row = page.locator("tr", has=page.get_by_role("link", name=re.compile("Role of senior")))
+    expect(item_row).to_contain_text("0/11")
+    item_row.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("4.1.2")
+
+    answer = "Senior leaders review the vision **every March** with all plant managers."
+    page.locator("#answer_4_1_2_a").fill(answer)
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved 1 answer")
+    expect(page.locator(".section-progress")).to_contain_text("1/11")
+
+    page.reload()
+    expect(page.locator("#answer_4_1_2_a")).to_have_value(answer)
+    page.get_by_role("link", name="Overview").click()
+    expect(item_row).to_contain_text("1/11")
+    page.get_by_role("link", name="Read answers").click()
+    expect(page.locator(".answer-text strong")).to_have_text("every March")

@@ -1,0 +1,191 @@
+"""The questionnaire through Flask's test client: pages, saving, conflicts, bad input."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from assessor.answers import MAX_ANSWER_BYTES, load_answers
+from assessor.storage.store import AssessmentRecord, Store
+
+ITEM = "4.1.2"
+
+
+def answer_key(question_id: str) -> str:
+    return "answer_" + question_id.replace(".", "_")
+
+
+def revision_key(question_id: str) -> str:
+    return "revision_" + question_id.replace(".", "_")
+
+
+def item_url(record: AssessmentRecord, item_id: str = ITEM) -> str:
+    return f"/a/{record.id}/items/{item_id}"
+
+
+def form_for(client: FlaskClient, url: str) -> dict[str, str]:
+    return form_fields(client.get(url).get_data(as_text=True))
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The answer form's fields as a page shows them (texts and revisions)."""
+    fields = dict(re.findall(r'name="(revision_[^"]+)" type="hidden" value="(\d+)"', html))
+    for name, text in re.findall(r'<textarea[^>]*name="(answer_[^"]+)"[^>]*>\r?\n?(.*?)</textarea>',
+                                 html, flags=re.S):
+        fields[name] = html_lib.unescape(text)
+    return fields
+
+
+def test_home_lists_assessments_with_progress(client: FlaskClient, store: Store,
+                                              assessment: AssessmentRecord) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "Test Works Ltd." in page
+    assert "0/226" in page  # 17 profile + 209 item questions, none answered
+
+
+def test_create_assessment(client: FlaskClient, store: Store) -> None:
+    response = client.post("/assessments/new", data={
+        "organization": "Harbour Foods", "cycle": "2027", "framework": "gbt19580-2012.yaml"})
+    assert response.status_code == 302
+    [record] = store.list_assessments()
+    assert (record.organization, record.cycle) == ("Harbour Foods", "2027")
+    assert response.headers["Location"].endswith(f"/a/{record.id}/")
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"organization": "", "cycle": "2027", "framework": "gbt19580-2012.yaml"},
+     "This field is required"),
+    ({"organization": "X", "cycle": "2027", "framework": "../secrets.yaml"}, "Not a valid choice"),
+])
+def test_create_assessment_refuses_bad_input(client: FlaskClient, store: Store,
+                                             data: dict[str, str], message: str) -> None:
+    response = client.post("/assessments/new", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert store.list_assessments() == []
+
+
+def test_overview_shows_every_item_and_progress(client: FlaskClient,
+                                                assessment: AssessmentRecord) -> None:
+    client.post(item_url(assessment), data={answer_key("4.1.2.a"): "We meet monthly.",
+                                            revision_key("4.1.2.a"): "0"})
+    page = client.get(f"/a/{assessment.id}/").get_data(as_text=True)
+    assert page.count('href="/a/' + assessment.id + '/items/') == 23
+    assert "1/11" in page  # 4.1.2 has 11 questions, one answered
+    assert "1/29" in page  # category 4.1: 11 + 9 + 9
+
+
+def test_save_answer_then_read_it_back(client: FlaskClient, assessment: AssessmentRecord,
+                                       store: Store) -> None:
+    response = client.post(item_url(assessment), data={
+        answer_key("4.1.2.a"): "Line one\r\nLine two", revision_key("4.1.2.a"): "0"})
+    assert response.status_code == 302
+    answer = load_answers(store.assessment_file(assessment.id))["4.1.2.a"]
+    assert (answer.text, answer.revision) == ("Line one\nLine two", 1)
+    page = client.get(item_url(assessment), follow_redirects=True).get_data(as_text=True)
+    assert form_fields(page)[answer_key("4.1.2.a")] == "Line one\nLine two"
+    assert form_for(client, item_url(assessment))[revision_key("4.1.2.a")] == "1"
+
+
+def test_resaving_an_unchanged_page_saves_nothing(client: FlaskClient,
+                                                  assessment: AssessmentRecord) -> None:
+    client.post(item_url(assessment), data={answer_key("4.1.2.a"): "Text",
+                                            revision_key("4.1.2.a"): "0"})
+    page = client.post(item_url(assessment), data=form_for(client, item_url(assessment)),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "No changes to save." in page
+
+
+def test_stale_save_is_shown_as_a_conflict_and_nothing_is_lost(
+        client: FlaskClient, assessment: AssessmentRecord, store: Store) -> None:
+    stale_page = form_for(client, item_url(assessment))
+    colleague = dict(stale_page, **{answer_key("4.1.2.a"): "Colleague's text"})
+    assert client.post(item_url(assessment), data=colleague).status_code == 302
+
+    mine = dict(stale_page, **{answer_key("4.1.2.a"): "My text",
+                               answer_key("4.1.2.b"): "My other answer"})
+    response = client.post(item_url(assessment), data=mine)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Colleague&#39;s text" in page  # their version, shown escaped
+    assert form_fields(page)[answer_key("4.1.2.a")] == "My text"
+    stored = load_answers(store.assessment_file(assessment.id))
+    assert stored["4.1.2.a"].text == "Colleague's text"  # not overwritten
+    assert stored["4.1.2.b"].text == "My other answer"  # the question without conflict saved
+
+    # Saving again from the conflict page is a deliberate overwrite and succeeds.
+    again = form_fields(page)
+    assert client.post(item_url(assessment), data=again).status_code == 302
+    assert load_answers(store.assessment_file(assessment.id))["4.1.2.a"].text == "My text"
+
+
+def test_oversized_answer_is_refused_and_the_text_kept(
+        client: FlaskClient, assessment: AssessmentRecord, store: Store) -> None:
+    long_text = "质" * (MAX_ANSWER_BYTES // 3 + 1)  # 3 bytes each in UTF-8: just over the limit
+    response = client.post(item_url(assessment), data={
+        answer_key("4.1.2.a"): long_text, revision_key("4.1.2.a"): "0",
+        answer_key("4.1.2.b"): "short", revision_key("4.1.2.b"): "0"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "the limit is 100 KB" in page
+    fields = form_fields(page)
+    assert fields[answer_key("4.1.2.a")] == long_text
+    assert fields[answer_key("4.1.2.b")] == "short"
+    assert load_answers(store.assessment_file(assessment.id)) == {}
+
+
+def test_markdown_is_rendered_and_sanitized(client: FlaskClient,
+                                            assessment: AssessmentRecord) -> None:
+    hostile = ("**Bold** <script>alert(1)</script> [link](javascript:alert(2)) "
+               "<img src=x onerror=alert(3)> [ok](https://example.org)")
+    client.post(item_url(assessment), data={answer_key("4.1.2.a"): hostile,
+                                            revision_key("4.1.2.a"): "0"})
+    page = client.get(f"/a/{assessment.id}/answers").get_data(as_text=True)
+    assert "<strong>Bold</strong>" in page
+    assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+    assert 'href="https://example.org"' in page
+
+
+@pytest.mark.parametrize("url", ["/a/000000000000/", "/a/nonsense/items/4.1.2",
+                                 "/a/{id}/items/9.9.9", "/a/{id}/items/4.1"])
+def test_unknown_assessment_or_item_is_a_404_page(client: FlaskClient,
+                                                  assessment: AssessmentRecord, url: str) -> None:
+    response = client.get(url.format(id=assessment.id))
+    assert response.status_code == 404
+    assert "Back to the assessments" in response.get_data(as_text=True)
+
+
+def test_previous_and_next_navigation(client: FlaskClient, assessment: AssessmentRecord) -> None:
+    first = client.get(item_url(assessment, "4.1.2")).get_data(as_text=True)
+    assert f'href="/a/{assessment.id}/profile" rel="prev"' in first
+    assert f'href="/a/{assessment.id}/items/4.1.3" rel="next"' in first
+    last = client.get(item_url(assessment, "4.7.7")).get_data(as_text=True)
+    assert 'rel="next"' not in last
+
+
+def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: AssessmentRecord,
+                                            store: Store) -> None:
+    url = f"/a/{assessment.id}/profile"
+    assert client.post(url, data={answer_key("P.2.a"): "We compete on precision.",
+                                  revision_key("P.2.a"): "0"}).status_code == 302
+    assert load_answers(store.assessment_file(assessment.id))["P.2.a"].revision == 1
+
+
+def test_missing_csrf_token_is_refused(csrf_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = csrf_app.extensions["assessor.store"]
+    record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
+    client = csrf_app.test_client()
+    response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x",
+                                                   revision_key("4.1.2.a"): "0"})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    assert load_answers(store.assessment_file(record.id)) == {}
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    headers = client.get("/").headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
