@@ -174,15 +174,30 @@ def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: Ass
     assert load_answers(store.assessment_file(assessment.id))["P.2.a"].revision == 1
 
 
-def test_missing_csrf_token_is_refused(csrf_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
     store = csrf_app.extensions["assessor.store"]
     record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
     client = csrf_app.test_client()
-    response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x",
+    response = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                    revision_key("4.1.2.a"): "0"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Nothing was saved" in response.get_data(as_text=True)
+    assert "Nothing was saved" in page
+    assert form_fields(page)[answer_key("4.1.2.a")] == "My long answer"  # text handed back
     assert load_answers(store.assessment_file(record.id)) == {}
+
+    # The page it returns carries a fresh token, so saving again works.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    again = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
+                                                revision_key("4.1.2.a"): "0", "csrf_token": token})
+    assert again.status_code == 302
+    assert load_answers(store.assessment_file(record.id))["4.1.2.a"].text == "My long answer"
+
+
+def test_csrf_error_elsewhere_is_a_plain_error_page(csrf_app) -> None:  # type: ignore[no-untyped-def]
+    response = csrf_app.test_client().post("/assessments/new", data={"organization": "X"})
+    assert response.status_code == 400
+    assert "Form expired or not sent from assessor" in response.get_data(as_text=True)
 
 
 def test_security_headers(client: FlaskClient) -> None:

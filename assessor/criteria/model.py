@@ -5,6 +5,7 @@ The loader builds these once per process from a YAML file; everything else in as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -96,6 +97,7 @@ class Guideline:
     bands: tuple[Band, ...]
 
     def band_for(self, percent: int) -> Band:
+        """The band holding this score; scores are on the scale's steps (0, 5, 10, ...)."""
         for band in self.bands:
             if band.min <= percent <= band.max:
                 return band
@@ -118,7 +120,7 @@ class Scoring:
     overall: tuple[OverallBand, ...]
 
     def overall_band(self, total_points: float) -> OverallBand:
-        rounded = int(total_points + 0.5)  # award practice rounds half up to whole points
+        rounded = math.floor(total_points + 0.5)  # award practice rounds half up
         for band in self.overall:
             if band.min <= rounded <= band.max:
                 return band
@@ -177,6 +179,8 @@ class Framework:
     def neighbours(self, item_id: str) -> tuple[Item | None, Item | None]:
         """The items before and after this one, in framework order."""
         order = list(self._items)
+        if item_id not in self._items:
+            raise KeyError(item_id)
         index = order.index(item_id)
         before = self._items[order[index - 1]] if index > 0 else None
         after = self._items[order[index + 1]] if index + 1 < len(order) else None

@@ -93,7 +93,7 @@ class FrameworkValidator:
                          f"not {raw!r}", "id")
             return "?"
         entry = f"{entry_kind} {raw}"
-        if not pattern.match(raw):
+        if not pattern.fullmatch(raw):
             self._report(entry, node, f"malformed id '{raw}' (expected something like "
                          f"{expected})", "id")
         if raw in self._seen_ids:
@@ -124,7 +124,10 @@ class FrameworkValidator:
             self._report("framework", header, "'id' must be a non-empty string", "id")
         self._text(header, "title", "framework")
         limits = header.get("limits", {})
-        if isinstance(limits, dict):
+        if not isinstance(limits, dict):
+            self._report("framework", header, "'limits' must map limit names to numbers of "
+                         "characters", "limits")
+        else:
             for key, value in limits.items():
                 if key not in LIMIT_KEYS:
                     self._report("framework.limits", limits, f"unknown limit '{key}' (known: "
@@ -169,7 +172,7 @@ class FrameworkValidator:
                              f"but the category is worth {points}", "points")
         if total is not None and categories and category_sum != total:
             self._report("framework", root.get("framework"), f"the categories add up to "
-                         f"{category_sum} points, but total_points is {total}")
+                         f"{category_sum} points, but total_points is {total}", "total_points")
 
     def _items(self, category: LocatedDict, cid: str) -> int | None:
         pattern = re.compile(rf"^{re.escape(cid)}\.[0-9]+$")
@@ -184,7 +187,7 @@ class FrameworkValidator:
             points = self._points(item, "points", entry)
             item_sum = None if points is None or item_sum is None else item_sum + points
             kind = item.get("kind")
-            if kind not in {k.value for k in ItemKind}:
+            if not isinstance(kind, str) or kind not in {k.value for k in ItemKind}:
                 self._report(entry, item, f"unknown kind {kind!r} (use "
                              f"{' or '.join(k.value for k in ItemKind)})", "kind")
             self._questions(item, iid, entry)

@@ -45,6 +45,9 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Locat
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict):
+            raise YamlProblem("a key must be a plain name, not a list or mapping",
+                              key_node.start_mark.line + 1)
         if key in mapping:
             # PyYAML silently keeps the last of two equal keys; in criteria that hides a typo.
             raise YamlProblem(f"duplicate key '{key}'", key_node.start_mark.line + 1)

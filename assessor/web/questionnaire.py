@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 
 from ..answers import AnswerEdit, load_answers, save_answers, unanswered
 from ..criteria import Item, Question, Text
@@ -128,11 +129,28 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
         stored = load_answers(ctx.data_file)
         flash("Nothing on this page was saved: see the messages below.", "error")
     status = 409 if conflicts else (400 if form.errors else 200)
+    return _render_page(ctx, section, form, stored, conflicts), status
+
+
+def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type: ignore[no-untyped-def]
+                 conflicts) -> str:
     return render_template(
         "answer_page.html", ctx=ctx, section=section, form=form, answers=stored,
         conflicts=conflicts, progress=of_questions(section.questions, stored),
         answer_field=answer_field, revision_field=revision_field,
-    ), status
+    )
+
+
+@bp.errorhandler(CSRFError)
+def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
+    """An expired or missing CSRF token saves nothing, but gives the person their text back."""
+    ctx = load_assessment(request.view_args["assessment_id"])
+    item_id = request.view_args.get("item_id")
+    section = _item_section(ctx, item_id) if item_id else _profile_section(ctx)
+    form = answers_form_class(section.questions)()
+    flash("Nothing was saved: the form had expired or did not come from this page "
+          f"({error.description}) Your text is kept below; check it and save again.", "error")
+    return _render_page(ctx, section, form, load_answers(ctx.data_file), {}), 400
 
 
 def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-def]
