@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .storage.files import DataFile
+from .storage.files import CorruptDataFile, DataFile
 
 ANSWERS_TABLE = "answers"
 MAX_ANSWER_BYTES = 100_000
@@ -61,21 +61,36 @@ def unanswered(question_id: str) -> Answer:
 
 
 def _answer(doc: Mapping) -> Answer:
-    return Answer(
+    answer = Answer(
         question=doc["question"], text=doc["text"], revision=doc["revision"],
         updated_at=doc["updated_at"], updated_by=doc.get("updated_by", ""),
     )
+    if not (isinstance(answer.question, str) and isinstance(answer.text, str)
+            and isinstance(answer.revision, int)):
+        raise TypeError("question and text must be strings, revision a number")
+    return answer
 
 
 def load_answers(data_file: DataFile) -> dict[str, Answer]:
     """Every stored answer of an assessment, by question id."""
-    return {doc["question"]: _answer(doc) for doc in data_file.read().table(ANSWERS_TABLE)}
+    answers = {}
+    for doc in data_file.read().table(ANSWERS_TABLE):
+        try:
+            answer = _answer(doc)
+        except (KeyError, TypeError) as error:
+            raise CorruptDataFile(data_file.path, f"answer document {doc.doc_id} is malformed "
+                                  f"({error!r}); restore the file from a backup") from error
+        answers[answer.question] = answer
+    return answers
 
 
 def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str, user: str
            ) -> SaveResult:
     """Which edits become new revisions and which conflict; pure, so it is tested alone."""
     saved, conflicts = [], []
+    edits = list(edits)
+    if len({edit.question for edit in edits}) != len(edits):
+        raise ValueError("two edits of the same question in one save")
     for edit in edits:
         stored = current.get(edit.question, unanswered(edit.question))
         if edit.text == stored.text:

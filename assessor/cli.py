@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
+from .answers import load_answers
 from .criteria import Framework, check_framework, load_framework
 from .demo import load_demo
 from .storage.store import Store
@@ -61,6 +62,7 @@ def _store() -> Store:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Add the demo organization's assessment to the data folder."""
     record = load_demo(_store())
@@ -68,18 +70,20 @@ def demo_command() -> None:
 
 
 @click.command("check-data")
+@with_appcontext
 def check_data_command() -> None:
     """Load every data file and name any that is corrupt (exit status 1 if one is)."""
-    results = _store().check()
+    results = _store().check(validate=load_answers)
     bad = [r for r in results if r.problem]
     for result in bad:
-        click.echo(f"CORRUPT {result.path}: {result.problem}", err=True)
+        click.echo(f"UNUSABLE {result.path}: {result.problem}", err=True)
     click.echo(f"{len(results) - len(bad)} of {len(results)} data files are sound.")
     if bad:
         raise SystemExit(1)
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("destination", type=click.Path(path_type=Path, file_okay=False))
 def backup_command(destination: Path) -> None:
     """Write a consistent copy of the data folder to DESTINATION (a new or empty folder)."""

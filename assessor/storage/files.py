@@ -57,6 +57,14 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _write_all(fd: int, payload: bytes) -> None:
     view = memoryview(payload)
     while view:
@@ -86,38 +94,25 @@ def encode(data: Any) -> bytes:
 
 
 def read_tables(path: Path) -> dict[str, Any]:
-    """Read a TinyDB file written by us; refuse a corrupt one or one from a newer assessor."""
-    try:
-        with open(path, "rb") as file:
-            return _parse(path, file.read())
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise CorruptDataFile(path, f"cannot be read ({error.strerror})") from error
+    """Read a TinyDB file written by us; refuse a corrupt one or one from a newer assessor.
 
-
-def read_snapshot(path: Path) -> dict[str, Any]:
-    """Like read_tables, but parsed once per version of the file (callers must not mutate it).
-
-    Every write replaces the file (a new inode), so (inode, mtime, size) of the open file names
-    one version of its content; pages read far more often than people save.
+    A file is parsed once per content: the parse is cached with the bytes it came from and
+    reused only while the file still holds exactly those bytes (comparing bytes is cheap and,
+    unlike inode and mtime, cannot be fooled by coarse timestamps or recycled inodes). Callers
+    must not change what it returns; transactions work on a copy.
     """
     try:
         with open(path, "rb") as file:
-            key = _version_key(path, os.fstat(file.fileno()))
-            cached = _SNAPSHOTS.get(key)
-            if cached is None:
-                cached = _parse(path, file.read())
-                _SNAPSHOTS.put(key, cached)
-            return cached
+            raw = file.read()
     except FileNotFoundError:
         return {}
     except OSError as error:
         raise CorruptDataFile(path, f"cannot be read ({error.strerror})") from error
-
-
-def _version_key(path: Path, stat: os.stat_result) -> tuple:
-    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    tables = _PARSED.get(path, raw)
+    if tables is None:
+        tables = _parse(path, raw)
+        _PARSED.put(path, raw, tables)
+    return tables
 
 
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
@@ -128,9 +123,12 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CorruptDataFile(path, f"is not valid JSON ({error}); restore it from a backup") \
             from error
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+    if not isinstance(tables, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in tables.values()
+    ):
         raise CorruptDataFile(path, "is not a TinyDB file (expected tables of documents)")
-    schema = _schema_of(tables)
+    schema = _schema_of(path, tables)
     if schema > SCHEMA_VERSION:
         raise SchemaTooNew(
             path,
@@ -140,37 +138,42 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     return tables
 
 
-class _SnapshotCache:
-    """A small LRU of parsed files, shared by the threads of one process."""
+def _schema_of(path: Path, tables: dict[str, Any]) -> int:
+    for document in tables.get(META_TABLE, {}).values():
+        if "schema" in document:
+            schema = document["schema"]
+            if not isinstance(schema, int) or isinstance(schema, bool):
+                raise CorruptDataFile(path, f"has a schema version that is not a number "
+                                      f"({schema!r}); restore it from a backup")
+            return schema
+    return SCHEMA_VERSION
+
+
+class _ParseCache:
+    """The parsed content of recently used files, by path, shared by a process's threads."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+        self._entries: OrderedDict[Path, tuple[bytes, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> dict[str, Any] | None:
+    def get(self, path: Path, raw: bytes) -> dict[str, Any] | None:
         with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        return None
+            entry = self._entries.get(path)
+            if entry is None or entry[0] != raw:
+                return None
+            self._entries.move_to_end(path)
+            return entry[1]
 
-    def put(self, key: tuple, tables: dict[str, Any]) -> None:
+    def put(self, path: Path, raw: bytes, tables: dict[str, Any]) -> None:
         with self._lock:
-            self._entries[key] = tables
-            self._entries.move_to_end(key)
+            self._entries[path] = (raw, tables)
+            self._entries.move_to_end(path)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
 
-_SNAPSHOTS = _SnapshotCache(size=64)
-
-
-def _schema_of(tables: dict[str, Any]) -> int:
-    for document in tables.get(META_TABLE, {}).values():
-        if isinstance(document, dict) and "schema" in document:
-            return int(document["schema"])
-    return SCHEMA_VERSION
+_PARSED = _ParseCache(size=64)
 
 
 def _copy_tables(tables: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +191,9 @@ class _SnapshotStorage(Storage):
         self.dirty = False
 
     def read(self) -> dict[str, Any]:
-        return self.tables
+        # TinyDB edits what it read before it calls write(); a read-only snapshot hands out a
+        # copy so that a refused write cannot reach the shared parse cache.
+        return self.tables if self.writable else _copy_tables(self.tables)
 
     def write(self, data: dict[str, Any]) -> None:
         if not self.writable:
@@ -228,25 +233,25 @@ class DataFile:
 
     def read(self) -> TinyDB:
         """A read-only TinyDB over the file as it is now (whole, thanks to atomic replace)."""
-        return TinyDB(read_snapshot(self.path), False, storage=_SnapshotStorage)
+        return TinyDB(read_tables(self.path), False, storage=_SnapshotStorage)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """A TinyDB whose changes are written once, atomically, when the block ends cleanly."""
         with self.locked():
-            # Under the lock the file cannot change, so the cached parse of this very version
-            # is as good as a fresh one; TinyDB gets its own copy of the tables and documents.
-            tables = _copy_tables(read_snapshot(self.path))
+            tables = _copy_tables(read_tables(self.path))
             db = TinyDB(tables, True, storage=_SnapshotStorage)
             yield db
             storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
+            storage.writable = False  # a db kept past its transaction must not change the cache
             if storage.dirty or not self.path.exists():
                 storage.tables.setdefault(META_TABLE, {}).setdefault(
                     "1", {"schema": SCHEMA_VERSION}
                 )
-                atomic_write_bytes(self.path, encode(storage.tables))
-                # The next page view reads what was just written: no need to parse it again.
-                _SNAPSHOTS.put(_version_key(self.path, os.stat(self.path)), storage.tables)
+                payload = encode(storage.tables)
+                atomic_write_bytes(self.path, payload)
+                # The next read finds these very bytes on disk: no need to parse them again.
+                _PARSED.put(self.path, payload, storage.tables)
 
     def exists(self) -> bool:
         return self.path.exists()

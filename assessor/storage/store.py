@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tinydb import Query
 
-from .files import DataFile, DataFileError, fsync_dir, read_tables
+from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
 
 INDEX_FILE = "assessments.json"
 ASSESSMENT_DIR = "assessments"
@@ -85,16 +85,20 @@ class Store:
 
     # -- maintenance -------------------------------------------------------------------------
     def data_files(self) -> Iterator[DataFile]:
-        yield self.index
+        if self.index.exists():
+            yield self.index
         for path in sorted((self.root / ASSESSMENT_DIR).glob("*.json")):
             yield DataFile(path)
 
-    def check(self) -> list[FileCheck]:
-        """Load every data file; a file that cannot be used is named with its problem."""
+    def check(self, validate: Callable[[DataFile], object] | None = None) -> list[FileCheck]:
+        """Load every data file (and `validate` each assessment's content, if given); a file
+        that cannot be used is named with its problem."""
         results = []
         for data_file in self.data_files():
             try:
                 read_tables(data_file.path)
+                if validate and data_file is not self.index:
+                    validate(data_file)
             except DataFileError as error:
                 results.append(FileCheck(data_file.path, error.reason))
             else:
@@ -111,9 +115,9 @@ class Store:
             target = destination / data_file.path.relative_to(self.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             with data_file.locked():
-                if data_file.exists():
-                    shutil.copy2(data_file.path, target)
-                    copied.append(target)
+                shutil.copy2(data_file.path, target)
+            fsync_file(target)
+            copied.append(target)
         for folder in {p.parent for p in copied}:
             fsync_dir(folder)
         return copied

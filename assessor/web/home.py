@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from ..answers import load_answers
 from ..paths import framework_files
 from ..progress import assessment_progress
+from ..storage.files import DataFileError
 from .context import framework_named, store, utc_now
 from .forms import NewAssessmentForm
 
@@ -18,7 +19,12 @@ def index():  # type: ignore[no-untyped-def]
     rows = []
     for record in store().list_assessments():
         framework = framework_named(record.framework)
-        answers = load_answers(store().assessment_file(record.id))
+        try:
+            answers = load_answers(store().assessment_file(record.id))
+        except DataFileError as error:
+            current_app.logger.error("data file problem: %s", error)
+            rows.append((record, framework, None))  # listed, flagged, not hidden
+            continue
         rows.append((record, framework, assessment_progress(framework, answers).overall))
     return render_template("home.html", rows=rows)
 

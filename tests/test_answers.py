@@ -1,0 +1,158 @@
+"""Answers: which edits become revisions and which conflict, stale pages, the size limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.answers import (
+    Answer,
+    AnswerEdit,
+    Conflict,
+    SaveResult,
+    answer_too_long,
+    decide,
+    load_answers,
+    save_answers,
+    unanswered,
+)
+from assessor.criteria import load_framework
+from assessor.storage.files import DataFile
+from assessor.storage.store import AssessmentRecord, Store
+
+NOW = "2026-02-03T04:05:06+00:00"
+EARLIER = "2026-01-01T00:00:00+00:00"
+
+
+def _answer(question: str, text: str, revision: int, when: str = NOW, user: str = "me"
+            ) -> Answer:
+    return Answer(question=question, text=text, revision=revision, updated_at=when,
+                  updated_by=user)
+
+
+STORED = _answer("P.1.a", "stored text", 3, EARLIER, "earlier")
+CURRENT = {STORED.question: STORED}
+DECISIONS = [
+    pytest.param(AnswerEdit("P.1.a", "stored text", 3), (), (), id="unchanged-skipped"),
+    pytest.param(AnswerEdit("P.1.a", "stored text", 1), (), (), id="unchanged-from-stale-page"),
+    pytest.param(AnswerEdit("P.1.b", "", 0), (), (), id="still-empty-skipped"),
+    pytest.param(AnswerEdit("P.1.a", "my text", 2), (),
+                 (Conflict(AnswerEdit("P.1.a", "my text", 2), STORED),), id="stale-base"),
+    pytest.param(AnswerEdit("P.1.a", "my text", 4), (),
+                 (Conflict(AnswerEdit("P.1.a", "my text", 4), STORED),), id="base-from-future"),
+    pytest.param(AnswerEdit("P.1.b", "first", 0), (_answer("P.1.b", "first", 1),), (),
+                 id="first-save-is-revision-1"),
+    pytest.param(AnswerEdit("P.1.b", "first", 1), (),
+                 (Conflict(AnswerEdit("P.1.b", "first", 1), unanswered("P.1.b")),),
+                 id="base-for-a-never-saved-answer"),
+    pytest.param(AnswerEdit("P.1.a", "my text", 3), (_answer("P.1.a", "my text", 4),), (),
+                 id="revision-increments"),
+    pytest.param(AnswerEdit("P.1.a", "", 3), (_answer("P.1.a", "", 4),), (),
+                 id="clearing-is-a-revision"),
+]
+
+
+@pytest.mark.parametrize(("edit", "saved", "conflicts"), DECISIONS)
+def test_decide(edit: AnswerEdit, saved: tuple[Answer, ...], conflicts: tuple[Conflict, ...]
+                ) -> None:
+    before = dict(CURRENT)
+    assert decide(CURRENT, [edit], NOW, "me") == SaveResult(saved=saved, conflicts=conflicts)
+    assert before == CURRENT  # pure: the current answers are left as they were
+
+
+def test_decide_handles_each_edit_of_a_page_on_its_own() -> None:
+    """One page's edits: each is saved, skipped or refused whatever the others, in order."""
+    current = {
+        **CURRENT,
+        "P.1.c": _answer("P.1.c", "c", 1, EARLIER),
+        "P.1.e": _answer("P.1.e", "e", 2, EARLIER),
+    }
+    edits = [
+        AnswerEdit("P.1.a", "mine", 2),  # stale
+        AnswerEdit("P.1.b", "new", 0),  # first save
+        AnswerEdit("P.1.c", "c", 0),  # unchanged
+        AnswerEdit("P.1.d", "new too", 0),  # first save
+        AnswerEdit("P.1.e", "e changed", 2),  # up to date
+    ]
+    assert decide(current, edits, NOW, "me") == SaveResult(
+        saved=(_answer("P.1.b", "new", 1), _answer("P.1.d", "new too", 1),
+               _answer("P.1.e", "e changed", 3)),
+        conflicts=(Conflict(edits[0], STORED),),
+    )
+
+
+# -- save_answers on an assessment's file ----------------------------------------------------
+@pytest.fixture
+def questions(framework_path: Path) -> tuple[str, str]:
+    first, second, *_ = (q.id for q in load_framework(framework_path).iter_questions())
+    return first, second
+
+
+@pytest.fixture
+def data_file(store: Store, assessment: AssessmentRecord) -> DataFile:
+    return store.assessment_file(assessment.id)
+
+
+def _shown_revision(data_file: DataFile, question: str) -> int:
+    """The revision a freshly loaded page shows for this question."""
+    return load_answers(data_file).get(question, unanswered(question)).revision
+
+
+def test_stale_page_conflicts_instead_of_overwriting(data_file: DataFile,
+                                                     questions: tuple[str, str]) -> None:
+    question, other = questions
+    # Both load the page while the question is unanswered.
+    page_of_a = page_of_b = _shown_revision(data_file, question)
+    assert page_of_a == 0
+
+    a_saves = save_answers(data_file, [AnswerEdit(question, "A's text", page_of_a)],
+                           now=EARLIER, user="A")
+    assert a_saves == SaveResult(saved=(_answer(question, "A's text", 1, EARLIER, "A"),),
+                                 conflicts=())
+
+    # B's page still shows revision 0: B's answer is refused, B's other edit is saved.
+    b_edit = AnswerEdit(question, "B's text", page_of_b)
+    b_saves = save_answers(data_file, [b_edit, AnswerEdit(other, "B's other", 0)],
+                           now=NOW, user="B")
+    assert b_saves.saved == (_answer(other, "B's other", 1, NOW, "B"),)
+    assert b_saves.conflicts == (Conflict(b_edit, a_saves.saved[0]),)
+    assert load_answers(data_file)[question].text == "A's text"
+
+    # Having seen A's text, B saves over the current revision on purpose.
+    b_again = save_answers(
+        data_file, [AnswerEdit(question, "B's merged text", b_saves.conflicts[0].current.revision)],
+        now=NOW, user="B",
+    )
+    assert b_again == SaveResult(saved=(_answer(question, "B's merged text", 2, NOW, "B"),),
+                                 conflicts=())
+    assert load_answers(data_file) == {
+        question: _answer(question, "B's merged text", 2, NOW, "B"),
+        other: _answer(other, "B's other", 1, NOW, "B"),
+    }
+
+
+def test_saving_the_same_text_again_changes_nothing(data_file: DataFile,
+                                                    questions: tuple[str, str]) -> None:
+    question, _ = questions
+    save_answers(data_file, [AnswerEdit(question, "text", 0)], now=EARLIER)
+    before = data_file.path.read_bytes()
+    # Even from a stale page: the same change made twice is nothing to dispute.
+    assert save_answers(data_file, [AnswerEdit(question, "text", 0)], now=NOW) == \
+        SaveResult(saved=(), conflicts=())
+    assert data_file.path.read_bytes() == before
+
+
+# -- the size limit: 100 KB of UTF-8 ----------------------------------------------------------
+@pytest.mark.parametrize(("text", "too_long"), [
+    pytest.param("a" * 100_000, False, id="ascii-at-limit"),
+    pytest.param("a" * 100_001, True, id="ascii-one-byte-over"),
+    pytest.param("中" * 33_333 + "a", False, id="chinese-at-limit"),  # 99,999 + 1 bytes
+    pytest.param("中" * 33_333 + "ab", True, id="chinese-one-byte-over"),
+    pytest.param("中" * 33_334, True, id="chinese-33334-chars"),  # 100,002 bytes
+    pytest.param("😀" * 25_000, False, id="emoji-at-limit"),
+    pytest.param("😀" * 25_000 + "a", True, id="emoji-one-byte-over"),
+    pytest.param("", False, id="empty"),
+])
+def test_answer_too_long_counts_utf8_bytes(text: str, too_long: bool) -> None:
+    assert answer_too_long(text) is too_long
