@@ -74,11 +74,11 @@ def _answer(doc: Mapping) -> Answer:
 def load_answers(data_file: DataFile) -> dict[str, Answer]:
     """Every stored answer of an assessment, by question id."""
     answers = {}
-    for doc in data_file.read().table(ANSWERS_TABLE):
+    for number, doc in enumerate(data_file.documents(ANSWERS_TABLE), start=1):
         try:
             answer = _answer(doc)
         except (KeyError, TypeError) as error:
-            raise CorruptDataFile(data_file.path, f"answer document {doc.doc_id} is malformed "
+            raise CorruptDataFile(data_file.path, f"answer document {number} is malformed "
                                   f"({error!r}); restore the file from a backup") from error
         answers[answer.question] = answer
     return answers

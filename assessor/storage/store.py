@@ -1,7 +1,8 @@
 """The data folder: a small index of assessments and one TinyDB file per assessment.
 
-A write to one assessment rewrites only that assessment's file, so its cost follows what that
-assessment weighs, not how many assessments the folder holds.
+A write to one assessment rewrites only that assessment's file, in a folder of its own (where
+its temporary file, rename and folder fsync happen), so its cost follows what that assessment
+weighs, not how many assessments the data folder holds.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tinydb import Query
-
 from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
 
 INDEX_FILE = "assessments.json"
 ASSESSMENT_DIR = "assessments"
+ASSESSMENT_FILE = "assessment.json"
 _ID = re.compile(r"^[a-z0-9]{12}$")
 
 
@@ -50,19 +50,19 @@ class Store:
         self.root = Path(root)
         (self.root / ASSESSMENT_DIR).mkdir(parents=True, exist_ok=True)
         self.index = DataFile(self.root / INDEX_FILE)
+        self._files: dict[str, DataFile] = {}
 
     # -- assessments -------------------------------------------------------------------------
     def list_assessments(self) -> list[AssessmentRecord]:
-        records = [_record(doc) for doc in self.index.read().table("assessments").all()]
+        records = [_record(doc) for doc in self.index.documents("assessments")]
         return sorted(records, key=lambda r: r.created_at, reverse=True)
 
     def get(self, assessment_id: str) -> AssessmentRecord:
-        if not _ID.match(assessment_id):
-            raise UnknownAssessment(assessment_id)
-        found = self.index.read().table("assessments").get(Query().id == assessment_id)
-        if found is None:
-            raise UnknownAssessment(assessment_id)
-        return _record(found)
+        if _ID.fullmatch(assessment_id):
+            for doc in self.index.documents("assessments"):
+                if doc["id"] == assessment_id:
+                    return _record(doc)
+        raise UnknownAssessment(assessment_id)
 
     def create(self, organization: str, cycle: str, framework: str, created_at: str
                ) -> AssessmentRecord:
@@ -78,7 +78,12 @@ class Store:
         return record
 
     def assessment_file(self, assessment_id: str) -> DataFile:
-        return DataFile(self.root / ASSESSMENT_DIR / f"{assessment_id}.json")
+        data_file = self._files.get(assessment_id)
+        if data_file is None:
+            folder = self.root / ASSESSMENT_DIR / assessment_id
+            folder.mkdir(exist_ok=True)
+            data_file = self._files.setdefault(assessment_id, DataFile(folder / ASSESSMENT_FILE))
+        return data_file
 
     def is_empty(self) -> bool:
         return not self.index.exists()
@@ -87,8 +92,8 @@ class Store:
     def data_files(self) -> Iterator[DataFile]:
         if self.index.exists():
             yield self.index
-        for path in sorted((self.root / ASSESSMENT_DIR).glob("*.json")):
-            yield DataFile(path)
+        for path in sorted((self.root / ASSESSMENT_DIR).glob(f"*/{ASSESSMENT_FILE}")):
+            yield self.assessment_file(path.parent.name)
 
     def check(self, validate: Callable[[DataFile], object] | None = None) -> list[FileCheck]:
         """Load every data file (and `validate` each assessment's content, if given); a file
