@@ -40,6 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         LANGUAGE="en",
+        PASSWORD_PROFILE="default",
+        LOGIN_RATE_LIMIT="5 per minute",
     )
     app.config.from_prefixed_env("ASSESSOR")
     if test_config:

@@ -10,8 +10,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from .answers import load_answers
 from .criteria import Framework, check_framework, load_framework
-from .demo import load_demo
+from .demo import DEMO_PASSWORD, load_demo
 from .storage.store import Store
+from .users import UserError
+from .web.context import STORE_KEY, USERS_KEY
 
 criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files.")
 
@@ -58,15 +60,31 @@ def criteria_check(file: Path) -> None:
 
 
 def _store() -> Store:
-    return Store(current_app.config["DATA_DIR"])
+    return current_app.extensions[STORE_KEY]
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Add the demo organization's assessment to the data folder."""
-    record = load_demo(_store())
-    click.echo(f"Demo assessment '{record.organization}' created (id {record.id}).")
+    """Add the demo organization's assessment (and its demo team) to the data folder."""
+    record = load_demo(_store(), current_app.extensions[USERS_KEY])
+    click.echo(f"Demo assessment '{record.organization}' created (id {record.id}); "
+               f"demo accounts sign in with the password '{DEMO_PASSWORD}'.")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--name", default="", help="The administrator's full name.")
+@click.password_option(help="Asked for (twice) when not given.")
+@with_appcontext
+def create_admin_command(username: str, name: str, password: str) -> None:
+    """Create an administrator account (the first one, or another)."""
+    try:
+        user = current_app.extensions[USERS_KEY].create(username, name, password,
+                                                        is_admin=True)
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Administrator '{user.username}' created; sign in and add users under Users.")
 
 
 @click.command("check-data")
@@ -96,5 +114,5 @@ def backup_command(destination: Path) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(criteria_cli)
-    for command in (demo_command, check_data_command, backup_command):
+    for command in (demo_command, create_admin_command, check_data_command, backup_command):
         app.cli.add_command(command)

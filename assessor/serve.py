@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from . import create_app
-from .demo import load_demo
-from .web.context import STORE_KEY
+from .demo import DEMO_PASSWORD, load_demo
+from .web.context import STORE_KEY, USERS_KEY
 
 
 @click.group()
@@ -25,8 +25,10 @@ def serve(host: str, port: int, threads: int) -> None:
     app = create_app()
     store = app.extensions[STORE_KEY]
     if store.is_empty():
-        record = load_demo(store)
-        click.echo(f"Loaded the demo assessment '{record.organization}'.")
+        record = load_demo(store, app.extensions[USERS_KEY])
+        click.echo(f"Loaded the demo assessment '{record.organization}'. Demo accounts: "
+                   f"coordinator, writer, examiner1-3, leader, admin; password "
+                   f"'{DEMO_PASSWORD}' (demo only: create real accounts for real work).")
     click.echo(f"Data folder: {app.config['DATA_DIR']}")
     click.echo(f"assessor is running at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(app, host=host, port=port, threads=threads)

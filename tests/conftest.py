@@ -1,7 +1,13 @@
-"""Shared fixtures: an app on a data folder in tmp_path, its client, CLI runner and store."""
+"""Shared fixtures: an app on a data folder in tmp_path, users, sign-in, client, runner, store.
+
+`client` is signed in as COORDINATOR, who coordinates the `assessment` fixture's assessment;
+`sign_in` makes a client for any other user.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,11 +15,28 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from assessor import create_app
+from assessor.access import Role
 from assessor.paths import criteria_dir
 from assessor.storage.store import AssessmentRecord, Store
-from assessor.web.context import STORE_KEY
+from assessor.team import add_role, assign
+from assessor.users import Users
+from assessor.web.context import STORE_KEY, USERS_KEY
 
 FRAMEWORK_FILE = "gbt19580-2012.yaml"
+COORDINATOR = "quality"
+PASSWORD = "correct horse battery"
+
+
+def app_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATA_DIR": str(tmp_path / "data"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_PROFILE": "cheap",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -23,28 +46,13 @@ def framework_path() -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "DATA_DIR": str(tmp_path / "data"),
-        "WTF_CSRF_ENABLED": False,
-    })
+    return create_app(app_config(tmp_path))
 
 
 @pytest.fixture
 def csrf_app(tmp_path: Path) -> Flask:
     """The app with CSRF protection on, as in production."""
-    return create_app({"SECRET_KEY": "test", "DATA_DIR": str(tmp_path / "data")})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app: Flask) -> FlaskCliRunner:
-    return app.test_cli_runner()
+    return create_app(app_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
 
 
 @pytest.fixture
@@ -53,5 +61,70 @@ def store(app: Flask) -> Store:
 
 
 @pytest.fixture
-def assessment(store: Store) -> AssessmentRecord:
-    return store.create("Test Works Ltd.", "2026", FRAMEWORK_FILE, "2026-01-01T00:00:00+00:00")
+def users(app: Flask) -> Users:
+    return app.extensions[USERS_KEY]
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in_client(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
+    """A test client signed in through the real sign-in form."""
+    client = app.test_client()
+    data = {"username": username, "password": password}
+    if app.config["WTF_CSRF_ENABLED"]:
+        data["csrf_token"] = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data=data)
+    assert response.status_code == 302, f"sign-in of {username} failed"
+    return client
+
+
+@pytest.fixture
+def sign_in(app: Flask, users: Users) -> Callable[..., FlaskClient]:
+    """sign_in(username) -> a client signed in as that user (created when missing)."""
+
+    def sign_in(username: str, is_admin: bool = False) -> FlaskClient:
+        if users.get(username) is None:
+            users.create(username, username.title(), PASSWORD, is_admin=is_admin)
+        return sign_in_client(app, username)
+
+    return sign_in
+
+
+@pytest.fixture
+def client(sign_in: Callable[..., FlaskClient]) -> FlaskClient:
+    return sign_in(COORDINATOR)
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def assessment(store: Store, users: Users) -> AssessmentRecord:
+    """An assessment in the writing phase, coordinated by COORDINATOR."""
+    record = store.create("Test Works Ltd.", "2026", FRAMEWORK_FILE, "2026-01-01T00:00:00+00:00")
+    if users.get(COORDINATOR) is None:
+        users.create(COORDINATOR, "Quality Manager", PASSWORD)
+    add_role(store.assessment_file(record.id), COORDINATOR, Role.COORDINATOR)
+    return record
+
+
+@pytest.fixture
+def add_member(store: Store, users: Users) -> Callable[..., None]:
+    """add_member(record, username, role, items=()) -> the user holds the role (and items)."""
+
+    def add_member(record: AssessmentRecord, username: str, role: Role,
+                   items: tuple[str, ...] = ()) -> None:
+        if users.get(username) is None:
+            users.create(username, username.title(), PASSWORD)
+        data_file = store.assessment_file(record.id)
+        add_role(data_file, username, role)
+        if items:
+            assign(data_file, username, role, items)
+
+    return add_member

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assessor import create_app
+from assessor.web.context import USERS_KEY
 
 from .browser import CHROMIUM_ARGS, chromium_path, serve
+from .conftest import COORDINATOR, PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +29,24 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def base_url(tmp_path: Path) -> Iterator[str]:
-    app = create_app({"SECRET_KEY": "browser-test", "DATA_DIR": str(tmp_path / "data")})
+def app(tmp_path: Path) -> Flask:
+    """The app as in production (CSRF on), with one user to sign in as."""
+    app = create_app(app_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
+    app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD)
+    return app
+
+
+@pytest.fixture
+def base_url(app: Flask) -> Iterator[str]:
     with serve(app) as url:
         yield url
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
@@ -41,8 +58,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    expect(page.get_by_text("No assessments yet")).to_be_visible()
+    sign_in(page, base_url, COORDINATOR)
+    expect(page.get_by_text("No assessments for you yet")).to_be_visible()
     page.get_by_role("button", name="New assessment").click()
     page.get_by_label("Organization").fill("Riverside Textiles")
     page.get_by_label("Assessment cycle").fill("2026")

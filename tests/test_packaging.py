@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
@@ -52,7 +55,10 @@ def test_wheel_serves_the_demo_without_the_checkout(installed_wheel: Path, tmp_p
             assert line, f"the server stopped before serving:\n{banner}"
             banner += line
         assert "Loaded the demo assessment" in banner
-        home = fetch(f"http://127.0.0.1:{port}/")
+        base = f"http://127.0.0.1:{port}"
+        login_page = fetch(base + "/login")
+        assert "Demo accounts" in login_page
+        home = sign_in_and_fetch(base, "coordinator", "demo", login_page)
         assert "Lakeside Precision Components" in home
         css = fetch(f"http://127.0.0.1:{port}/static/vendor/pico-2.1.1.min.css")
         assert len(css) > 10_000
@@ -66,10 +72,23 @@ def test_wheel_serves_the_demo_without_the_checkout(installed_wheel: Path, tmp_p
         server.stdout.close()
 
 
+def sign_in_and_fetch(base: str, username: str, password: str, login_page: str) -> str:
+    """Sign in through the real form (cookie and CSRF token) and return the home page."""
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrf_token": token}).encode()
+    with OPENER.open(base + "/login", data=body, timeout=10) as response:
+        return response.read().decode()
+
+
+# One cookie jar for the test: the CSRF token belongs to the session cookie it came with.
+OPENER = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
 def fetch(url: str, attempts: int = 50) -> str:
     for _ in range(attempts):
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with OPENER.open(url, timeout=5) as response:
                 return response.read().decode()
         except urllib.error.URLError:
             time.sleep(0.1)

@@ -27,11 +27,15 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 from tinydb import TinyDB
 
+from assessor.access import Role
 from assessor.answers import AnswerEdit, load_answers, save_answers, unanswered
 from assessor.criteria import load_framework
 from assessor.storage import files
 from assessor.storage.files import DataFile, DataFileError, SchemaTooNew, read_tables
 from assessor.storage.store import AssessmentRecord, Store
+from assessor.team import add_role
+
+from .conftest import COORDINATOR
 
 if TYPE_CHECKING:
     pass
@@ -153,7 +157,10 @@ def assessment_path(store: Store, assessment: AssessmentRecord) -> Path:
 
 def _another(store: Store, like: AssessmentRecord, organization: str = "Other Co."
              ) -> AssessmentRecord:
-    return store.create(organization, like.cycle, like.framework, "2026-01-03T00:00:00+00:00")
+    """Another assessment with the same coordinator (so the `client` may open it)."""
+    record = store.create(organization, like.cycle, like.framework, "2026-01-03T00:00:00+00:00")
+    add_role(store.assessment_file(record.id), COORDINATOR, Role.COORDINATOR)
+    return record
 
 
 def _save(store: Store, record: AssessmentRecord, question: str, text: str) -> None:
@@ -451,6 +458,8 @@ def test_backup_copies_every_data_file(
     other = _another(store, assessment)
     _save(store, assessment, question_ids[0], "first")
     _save(store, other, question_ids[1], "二")
+    trail = store.audit(assessment.id)
+    trail.record(COORDINATOR, "answers_saved", questions=[question_ids[0]])
     destination = tmp_path / "backup"
     prepare(destination)
 
@@ -458,9 +467,12 @@ def test_backup_copies_every_data_file(
     assert result.exit_code == 0, result.output
 
     originals = [f.path for f in store.data_files()]
-    assert len(originals) == 3
+    assert len(originals) == 4  # the index, the users, two assessments
     copies = sorted(p for p in destination.rglob("*") if p.is_file())
-    assert copies == sorted(destination / p.relative_to(store.root) for p in originals)
+    assert copies == sorted(destination / p.relative_to(store.root)
+                            for p in [*originals, trail.path])
+    assert (destination / trail.path.relative_to(store.root)).read_bytes() == \
+        trail.path.read_bytes()
     for original in originals:
         assert read_tables(destination / original.relative_to(store.root)) == \
             read_tables(original)

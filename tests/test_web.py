@@ -8,8 +8,13 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from assessor.access import Role
 from assessor.answers import MAX_ANSWER_BYTES, load_answers
 from assessor.storage.store import AssessmentRecord, Store
+from assessor.team import add_role
+from assessor.web.context import STORE_KEY, USERS_KEY
+
+from .conftest import PASSWORD, sign_in_client
 
 ITEM = "4.1.2"
 
@@ -175,9 +180,11 @@ def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: Ass
 
 
 def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
-    store = csrf_app.extensions["assessor.store"]
+    store = csrf_app.extensions[STORE_KEY]
     record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
-    client = csrf_app.test_client()
+    csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
+    add_role(store.assessment_file(record.id), "writer", Role.COORDINATOR)
+    client = sign_in_client(csrf_app, "writer")
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                    revision_key("4.1.2.a"): "0"})
     page = response.get_data(as_text=True)
@@ -195,7 +202,9 @@ def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None: 
 
 
 def test_csrf_error_elsewhere_is_a_plain_error_page(csrf_app) -> None:  # type: ignore[no-untyped-def]
-    response = csrf_app.test_client().post("/assessments/new", data={"organization": "X"})
+    csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
+    client = sign_in_client(csrf_app, "writer")
+    response = client.post("/assessments/new", data={"organization": "X"})
     assert response.status_code == 400
     assert "Form expired or not sent from assessor" in response.get_data(as_text=True)
 

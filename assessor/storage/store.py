@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..audit import Audit
 from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
 
 INDEX_FILE = "assessments.json"
+USERS_FILE = "users.json"
 ASSESSMENT_DIR = "assessments"
 ASSESSMENT_FILE = "assessment.json"
 _ID = re.compile(r"^[a-z0-9]{12}$")
@@ -50,6 +52,7 @@ class Store:
         self.root = Path(root)
         (self.root / ASSESSMENT_DIR).mkdir(parents=True, exist_ok=True)
         self.index = DataFile(self.root / INDEX_FILE)
+        self.users_file = DataFile(self.root / USERS_FILE)
         self._files: dict[str, DataFile] = {}
 
     # -- assessments -------------------------------------------------------------------------
@@ -85,13 +88,17 @@ class Store:
             data_file = self._files.setdefault(assessment_id, DataFile(folder / ASSESSMENT_FILE))
         return data_file
 
+    def audit(self, assessment_id: str) -> Audit:
+        return Audit(self.assessment_file(assessment_id).path.parent)
+
     def is_empty(self) -> bool:
         return not self.index.exists()
 
     # -- maintenance -------------------------------------------------------------------------
     def data_files(self) -> Iterator[DataFile]:
-        if self.index.exists():
-            yield self.index
+        for shared in (self.index, self.users_file):
+            if shared.exists():
+                yield shared
         for path in sorted((self.root / ASSESSMENT_DIR).glob(f"*/{ASSESSMENT_FILE}")):
             yield self.assessment_file(path.parent.name)
 
@@ -102,7 +109,7 @@ class Store:
         for data_file in self.data_files():
             try:
                 read_tables(data_file.path)
-                if validate and data_file is not self.index:
+                if validate and data_file not in (self.index, self.users_file):
                     validate(data_file)
             except DataFileError as error:
                 results.append(FileCheck(data_file.path, error.reason))
@@ -111,7 +118,8 @@ class Store:
         return results
 
     def backup(self, destination: Path | str) -> list[Path]:
-        """Copy every data file to `destination`, each under its lock so no copy is torn."""
+        """Copy every data file and audit trail to `destination`, each under its lock so no
+        copy is torn."""
         destination = Path(destination)
         if destination.exists() and any(destination.iterdir()):
             raise FileExistsError(f"{destination} is not empty; choose a new folder")
@@ -123,6 +131,9 @@ class Store:
                 shutil.copy2(data_file.path, target)
             fsync_file(target)
             copied.append(target)
+            audit = Audit(data_file.path.parent)
+            if data_file not in (self.index, self.users_file) and audit.path.exists():
+                copied.append(audit.copy_to(target.parent / audit.path.name))
         for folder in {p.parent for p in copied}:
             fsync_dir(folder)
         return copied

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask_wtf import CSRFProtect
 
 from ..rendering import render_markdown
 from ..storage.store import Store
-from . import errors, home, questionnaire
-from .context import STORE_KEY
+from ..users import Users
+from . import admin, auth, errors, home, questionnaire
+from .context import STORE_KEY, USERS_KEY
 
 csrf = CSRFProtect()
 
@@ -20,10 +22,20 @@ _SECURITY_HEADERS = {
 }
 
 
+# argon2id parameters: RFC 9106's low-memory profile (64 MiB) in production; the cheapest
+# profile only where a test configuration asks for it.
+_PASSWORD_PROFILES = {"default": profiles.RFC_9106_LOW_MEMORY, "cheap": profiles.CHEAPEST}
+
+
 def init_app(app: Flask) -> None:
-    app.extensions[STORE_KEY] = Store(app.config["DATA_DIR"])
+    store = Store(app.config["DATA_DIR"])
+    app.extensions[STORE_KEY] = store
+    hasher = PasswordHasher.from_parameters(_PASSWORD_PROFILES[app.config["PASSWORD_PROFILE"]])
+    app.extensions[USERS_KEY] = Users(store.users_file, hasher)
+    auth.init_app(app)  # before CSRF: a signed-out request goes to sign-in first
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
+    app.register_blueprint(admin.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(questionnaire.bp)
     errors.init_app(app)

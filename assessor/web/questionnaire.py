@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
+from ..access import Action
 from ..answers import AnswerEdit, load_answers, save_answers, unanswered
 from ..criteria import Item, Question, Text
 from ..progress import assessment_progress, of_questions
@@ -14,6 +15,8 @@ from .context import AssessmentContext, load_assessment, utc_now
 from .forms import answer_field, answers_form_class, revision_field
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
+# Writers are assigned the profile like an item, under this id.
+PROFILE_ID = "P"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +71,32 @@ def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
 
 @bp.get("/")
 def overview(assessment_id: str):  # type: ignore[no-untyped-def]
-    ctx = load_assessment(assessment_id)
+    ctx = load_assessment(assessment_id, Action.VIEW)
     progress = assessment_progress(ctx.framework, load_answers(ctx.data_file))
     return render_template("overview.html", ctx=ctx, progress=progress)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 def profile(assessment_id: str):  # type: ignore[no-untyped-def]
-    ctx = load_assessment(assessment_id)
+    ctx = _load_for(assessment_id, PROFILE_ID)
     return _answer_page(ctx, _profile_section(ctx))
 
 
 @bp.route("/items/<item_id>", methods=["GET", "POST"])
 def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
-    ctx = load_assessment(assessment_id)
+    ctx = _load_for(assessment_id, item_id)
     return _answer_page(ctx, _item_section(ctx, item_id))
+
+
+def _load_for(assessment_id: str, section_id: str) -> AssessmentContext:
+    """Anyone with a role reads a page of questions; saving needs the right to write it."""
+    action = Action.WRITE_ANSWERS if request.method == "POST" else Action.VIEW
+    return load_assessment(assessment_id, action, section_id)
 
 
 @bp.get("/answers")
 def answers(assessment_id: str):  # type: ignore[no-untyped-def]
-    ctx = load_assessment(assessment_id)
+    ctx = load_assessment(assessment_id, Action.VIEW)
     stored = load_answers(ctx.data_file)
     progress = assessment_progress(ctx.framework, stored)
     return render_template("answers.html", ctx=ctx, answers=stored, progress=progress)
@@ -110,7 +119,10 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
             form[revision_field(question.id)].data = str(answer.revision)
     elif form.validate_on_submit():
         edits = [_edit(form, question) for question in section.questions]
-        result = save_answers(ctx.data_file, edits, now=utc_now())
+        result = save_answers(ctx.data_file, edits, now=utc_now(), user=ctx.user.username)
+        if result.saved:
+            ctx.record_event("answers_saved", section=section.id,
+                             questions=[answer.question for answer in result.saved])
         if not result.conflicts:
             flash(_saved_message(len(result.saved)), "success")
             return redirect(section.url)
@@ -138,14 +150,15 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
         "answer_page.html", ctx=ctx, section=section, form=form, answers=stored,
         conflicts=conflicts, progress=of_questions(section.questions, stored),
         answer_field=answer_field, revision_field=revision_field,
+        can_write=ctx.can(Action.WRITE_ANSWERS, section.id),
     )
 
 
 @bp.errorhandler(CSRFError)
 def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token saves nothing, but gives the person their text back."""
-    ctx = load_assessment(request.view_args["assessment_id"])
     item_id = request.view_args.get("item_id")
+    ctx = _load_for(request.view_args["assessment_id"], item_id or PROFILE_ID)
     section = _item_section(ctx, item_id) if item_id else _profile_section(ctx)
     form = answers_form_class(section.questions)()
     flash("Nothing was saved: the form had expired or did not come from this page "

@@ -1,0 +1,118 @@
+"""Accounts: argon2id password hashes, administrators, and a session epoch per user.
+
+The epoch is stored in the session cookie at sign-in; bumping it (sign-out, new password)
+makes every cookie issued before invalid, wherever it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from tinydb import Query
+
+from .storage.files import DataFile
+
+USERS_TABLE = "users"
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+MIN_PASSWORD_LENGTH = 10
+# Verified against when the username does not exist, so both failures take the same time.
+_ABSENT_USER_HASH_SOURCE = "no such user: timing equalizer"
+
+
+class UserError(ValueError):
+    """A user that cannot be created or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    username: str
+    display_name: str
+    is_admin: bool
+    session_epoch: int
+    is_demo: bool = False
+
+
+def _user(doc: dict) -> User:
+    return User(username=doc["username"], display_name=doc["display_name"],
+                is_admin=doc["is_admin"], session_epoch=doc["session_epoch"],
+                is_demo=doc.get("is_demo", False))
+
+
+class Users:
+    """The accounts of one installation, kept in their own data file."""
+
+    def __init__(self, data_file: DataFile, hasher: PasswordHasher) -> None:
+        self.data_file = data_file
+        self.hasher = hasher
+        self._absent_hash = hasher.hash(_ABSENT_USER_HASH_SOURCE)
+
+    def all(self) -> list[User]:
+        return sorted((_user(doc) for doc in self.data_file.documents(USERS_TABLE)),
+                      key=lambda user: user.username)
+
+    def get(self, username: str) -> User | None:
+        for doc in self.data_file.documents(USERS_TABLE):
+            if doc["username"] == username:
+                return _user(doc)
+        return None
+
+    def exists(self) -> bool:
+        return any(True for _ in self.data_file.documents(USERS_TABLE))
+
+    def create(self, username: str, display_name: str, password: str, is_admin: bool = False,
+               is_demo: bool = False) -> User:
+        username = username.strip().lower()
+        if not USERNAME.fullmatch(username):
+            raise UserError("A username is 2 to 40 characters: lowercase letters, digits, '.', "
+                            "'_' or '-', starting with a letter or digit.")
+        if len(password) < MIN_PASSWORD_LENGTH and not is_demo:
+            raise UserError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        doc = {"username": username, "display_name": display_name.strip() or username,
+               "password_hash": self.hasher.hash(password), "is_admin": is_admin,
+               "session_epoch": 0, "is_demo": is_demo}
+        with self.data_file.transaction() as db:
+            table = db.table(USERS_TABLE)
+            if table.contains(Query().username == username):
+                raise UserError(f"The username '{username}' is taken.")
+            table.insert(doc)
+        return _user(doc)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password is right, else None (never saying which half was wrong)."""
+        doc = next((d for d in self.data_file.documents(USERS_TABLE)
+                    if d["username"] == username.strip().lower()), None)
+        stored_hash = doc["password_hash"] if doc else self._absent_hash
+        try:
+            self.hasher.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if doc is None:
+            return None
+        if self.hasher.check_needs_rehash(stored_hash):
+            self._update(doc["username"], password_hash=self.hasher.hash(password))
+        return _user(doc)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UserError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        user = self._require(username)
+        self._update(username, password_hash=self.hasher.hash(password),
+                     session_epoch=user.session_epoch + 1)
+
+    def revoke_sessions(self, username: str) -> None:
+        """Invalidate every session cookie this user holds (used at sign-out)."""
+        user = self._require(username)
+        self._update(username, session_epoch=user.session_epoch + 1)
+
+    def _require(self, username: str) -> User:
+        user = self.get(username)
+        if user is None:
+            raise UserError(f"There is no user '{username}'.")
+        return user
+
+    def _update(self, username: str, **fields: object) -> None:
+        with self.data_file.transaction() as db:
+            db.table(USERS_TABLE).update(fields, Query().username == username)
