@@ -6,10 +6,11 @@ from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from ..access import Action
 from ..rendering import render_markdown
 from ..storage.store import Store
 from ..users import Users
-from . import admin, auth, errors, home, questionnaire
+from . import admin, auth, consensus, errors, home, questionnaire, report, review, team
 from .context import STORE_KEY, USERS_KEY
 
 csrf = CSRFProtect()
@@ -36,8 +37,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
     app.register_blueprint(admin.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(questionnaire.bp)
+    app.jinja_env.globals["Action"] = Action
+    for blueprint in (home.bp, questionnaire.bp, team.bp, review.bp, consensus.bp, report.bp):
+        app.register_blueprint(blueprint)
     errors.init_app(app)
 
     @app.after_request

@@ -1,0 +1,129 @@
+"""Independent review: each examiner's own score, notes and statements for an item.
+
+An entry is a draft until its examiner submits it; a submitted entry is read-only until the
+coordinator reopens it. Blind review: an examiner sees others' entries on an item only once
+their own entry on it is submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from tinydb import Query
+
+from .statements import Statement
+from .storage.files import DataFile
+
+REVIEWS_TABLE = "reviews"
+
+
+class ReviewError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    item: str
+    examiner: str
+    score: int | None = None  # percent, on the framework's steps
+    notes: Mapping[str, str] = field(default_factory=dict)  # dimension id -> note
+    strengths: tuple[Statement, ...] = ()
+    ofis: tuple[Statement, ...] = ()
+    submitted: bool = False
+    submitted_at: str = ""
+    updated_at: str = ""
+
+    def to_doc(self) -> dict:
+        return {
+            "item": self.item, "examiner": self.examiner, "score": self.score,
+            "notes": dict(self.notes), "strengths": [s.to_doc() for s in self.strengths],
+            "ofis": [s.to_doc() for s in self.ofis], "submitted": self.submitted,
+            "submitted_at": self.submitted_at, "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping) -> Review:
+        return cls(
+            item=doc["item"], examiner=doc["examiner"], score=doc["score"],
+            notes=dict(doc.get("notes", {})),
+            strengths=tuple(Statement.from_doc(s) for s in doc.get("strengths", [])),
+            ofis=tuple(Statement.from_doc(s) for s in doc.get("ofis", [])),
+            submitted=doc.get("submitted", False), submitted_at=doc.get("submitted_at", ""),
+            updated_at=doc.get("updated_at", ""),
+        )
+
+
+def check_score(score: int | None, step: int) -> None:
+    if score is None:
+        return
+    if not 0 <= score <= 100 or score % step:
+        raise ReviewError(f"A score is a percentage from 0 to 100 in steps of {step}, "
+                          f"not {score}.")
+
+
+def all_reviews(data_file: DataFile) -> list[Review]:
+    return [Review.from_doc(doc) for doc in data_file.documents(REVIEWS_TABLE)]
+
+
+def reviews_of_item(data_file: DataFile, item_id: str) -> list[Review]:
+    return sorted((r for r in all_reviews(data_file) if r.item == item_id),
+                  key=lambda r: r.examiner)
+
+
+def review_of(data_file: DataFile, item_id: str, examiner: str) -> Review:
+    """The examiner's entry on the item (an empty draft if they have not started)."""
+    for review in all_reviews(data_file):
+        if review.item == item_id and review.examiner == examiner:
+            return review
+    return Review(item=item_id, examiner=examiner)
+
+
+def _match(item_id: str, examiner: str):  # type: ignore[no-untyped-def]
+    return (Query().item == item_id) & (Query().examiner == examiner)
+
+
+def save_draft(data_file: DataFile, review: Review, step: int, now: str) -> Review:
+    """Store a draft; refused once the entry is submitted."""
+    check_score(review.score, step)
+    review = replace(review, submitted=False, submitted_at="", updated_at=now)
+    with data_file.transaction() as db:
+        table = db.table(REVIEWS_TABLE)
+        stored = table.get(_match(review.item, review.examiner))
+        if stored and stored.get("submitted"):
+            raise ReviewError("This entry is submitted and read-only; the coordinator can "
+                              "reopen it.")
+        table.upsert(review.to_doc(), _match(review.item, review.examiner))
+    return review
+
+
+def submit(data_file: DataFile, review: Review, step: int, now: str) -> Review:
+    """Store and submit an entry: it needs a score, and becomes read-only."""
+    if review.score is None:
+        raise ReviewError("Choose a score before submitting.")
+    check_score(review.score, step)
+    review = replace(review, submitted=True, submitted_at=now, updated_at=now)
+    with data_file.transaction() as db:
+        table = db.table(REVIEWS_TABLE)
+        stored = table.get(_match(review.item, review.examiner))
+        if stored and stored.get("submitted"):
+            raise ReviewError("This entry is already submitted.")
+        table.upsert(review.to_doc(), _match(review.item, review.examiner))
+    return review
+
+
+def reopen(data_file: DataFile, item_id: str, examiner: str) -> None:
+    """Make a submitted entry editable again (the coordinator's decision)."""
+    with data_file.transaction() as db:
+        table = db.table(REVIEWS_TABLE)
+        if not table.get(_match(item_id, examiner)):
+            raise ReviewError(f"{examiner} has no entry on item {item_id} to reopen.")
+        table.update({"submitted": False, "submitted_at": ""}, _match(item_id, examiner))
+
+
+def visible_to_examiner(reviews: list[Review], examiner: str) -> list[Review]:
+    """Blind review: only one's own entry, until one has submitted it; then all submitted."""
+    own = next((r for r in reviews if r.examiner == examiner), None)
+    if own is None or not own.submitted:
+        return [own] if own else []
+    return [r for r in reviews if r.examiner == examiner or r.submitted]

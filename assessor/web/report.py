@@ -1,0 +1,12 @@
+"""(being built) The report pages of an assessment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+bp = Blueprint("report", __name__, url_prefix="/a/<assessment_id>/report")
+
+
+@bp.get("/")
+def index(assessment_id: str):  # type: ignore[no-untyped-def]
+    abort(404)  # placeholder until this area is built
