@@ -58,7 +58,7 @@ class Store:
     # -- assessments -------------------------------------------------------------------------
     def list_assessments(self) -> list[AssessmentRecord]:
         records = [_record(doc) for doc in self.index.documents("assessments")]
-        return sorted(records, key=lambda r: r.created_at, reverse=True)
+        return sorted(records, key=lambda r: (r.created_at, r.cycle), reverse=True)
 
     def get(self, assessment_id: str) -> AssessmentRecord:
         if _ID.fullmatch(assessment_id):

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from ..access import Action
+from ..access import Action, Role
 from ..rendering import render_markdown
 from ..storage.store import Store
 from ..users import Users
@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
     app.register_blueprint(admin.bp)
-    app.jinja_env.globals["Action"] = Action
+    app.jinja_env.globals.update(Action=Action, Role=Role)
     for blueprint in (home.bp, questionnaire.bp, team.bp, review.bp, consensus.bp, report.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
