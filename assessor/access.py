@@ -60,34 +60,32 @@ C, W, E, L = Role.COORDINATOR, Role.WRITER, Role.EXAMINER, Role.LEADER
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    roles: frozenset[Role]
-    phases: frozenset[Phase]
+    roles_by_phase: Mapping[Phase, frozenset[Role]]
     assigned_only: frozenset[Role] = frozenset()  # these roles act only on their items
-    consensus_lead: bool = False  # the designated consensus lead may, whatever the role
+    consensus_lead: bool = False  # the designated consensus lead may too, in those phases
+
+
+def rule(roles: set[Role], phases: frozenset[Phase], **options: object) -> Rule:
+    """The same roles in each of these phases."""
+    return Rule({phase: frozenset(roles) for phase in phases}, **options)  # type: ignore[arg-type]
 
 
 RULES: Mapping[Action, Rule] = {
-    Action.VIEW: Rule(frozenset({C, W, E, L}), ALL_PHASES),
-    Action.WRITE_ANSWERS: Rule(frozenset({C, W}), frozenset({Phase.WRITING}),
-                               assigned_only=frozenset({W})),
-    Action.MANAGE: Rule(frozenset({C}), ALL_PHASES),
-    Action.EDIT_KEY_FACTORS: Rule(frozenset({C}), frozenset(PHASE_ORDER[:3]),
-                                  consensus_lead=True),
-    Action.SCORE: Rule(frozenset({E}), frozenset({Phase.REVIEW}),
-                       assigned_only=frozenset({E})),
-    Action.VIEW_REVIEW_PROGRESS: Rule(frozenset({C, E, L}), AFTER_WRITING),
-    Action.REOPEN_REVIEW: Rule(frozenset({C}), frozenset({Phase.REVIEW})),
-    Action.VIEW_CONSENSUS: Rule(frozenset({C, E, L}), frozenset({Phase.CONSENSUS,
-                                                                 Phase.FEEDBACK})),
-    Action.SET_CONSENSUS: Rule(frozenset({C}), frozenset({Phase.CONSENSUS}),
-                               consensus_lead=True),
-    Action.VIEW_CALIBRATION: Rule(frozenset({C}), frozenset({Phase.CONSENSUS,
-                                                            Phase.FEEDBACK})),
-    Action.VIEW_REPORT: Rule(frozenset({C, L}), frozenset({Phase.CONSENSUS, Phase.FEEDBACK})),
-    Action.VIEW_AUDIT: Rule(frozenset({C, L}), ALL_PHASES),
+    Action.VIEW: rule({C, W, E, L}, ALL_PHASES),
+    Action.WRITE_ANSWERS: rule({C, W}, frozenset({Phase.WRITING}), assigned_only=frozenset({W})),
+    Action.MANAGE: rule({C}, ALL_PHASES),
+    Action.EDIT_KEY_FACTORS: rule({C}, frozenset(PHASE_ORDER[:3]), consensus_lead=True),
+    Action.SCORE: rule({E}, frozenset({Phase.REVIEW}), assigned_only=frozenset({E})),
+    Action.VIEW_REVIEW_PROGRESS: rule({C, E, L}, AFTER_WRITING),
+    Action.REOPEN_REVIEW: rule({C}, frozenset({Phase.REVIEW})),
+    Action.VIEW_CONSENSUS: rule({C, E, L}, frozenset({Phase.CONSENSUS, Phase.FEEDBACK})),
+    Action.SET_CONSENSUS: rule({C}, frozenset({Phase.CONSENSUS}), consensus_lead=True),
+    Action.VIEW_CALIBRATION: rule({C}, frozenset({Phase.CONSENSUS, Phase.FEEDBACK})),
+    # A draft for the coordinator, leaders and the consensus lead; then out to everyone.
+    Action.VIEW_REPORT: Rule({Phase.CONSENSUS: frozenset({C, L}),
+                              Phase.FEEDBACK: frozenset({C, W, E, L})}, consensus_lead=True),
+    Action.VIEW_AUDIT: rule({C, L}, ALL_PHASES),
 }
-# Everyone with a role reads the feedback report once it is out.
-FEEDBACK_READERS = frozenset({C, W, E, L})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +106,12 @@ NOBODY = Member(username="", roles=frozenset())
 
 def permits(member: Member, action: Action, phase: Phase, item_id: str | None = None) -> bool:
     """Whether this member may take this action now (on this item, where it concerns one)."""
-    if action is Action.VIEW_REPORT and phase is Phase.FEEDBACK:
-        return bool(member.roles & FEEDBACK_READERS)
     rule = RULES[action]
-    if phase not in rule.phases:
+    if phase not in rule.roles_by_phase:
         return False
     if rule.consensus_lead and member.consensus_lead:
         return True
-    for role in member.roles & rule.roles:
+    for role in member.roles & rule.roles_by_phase[phase]:
         if role not in rule.assigned_only:
             return True
         if item_id is not None and member.is_assigned(role, item_id):

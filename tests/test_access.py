@@ -58,6 +58,7 @@ def test_the_consensus_lead_sets_consensus_and_key_factors_without_coordinating(
     assert permits(lead, Action.EDIT_KEY_FACTORS, Phase.REVIEW)
     assert not permits(member(Role.EXAMINER), Action.SET_CONSENSUS, Phase.CONSENSUS)
     assert not permits(lead, Action.MANAGE, Phase.CONSENSUS)
+    assert permits(lead, Action.VIEW_REPORT, Phase.CONSENSUS)  # the draft built from their work
 
 
 @pytest.mark.parametrize("role", list(Role))
