@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .storage.files import DataFile
 
 KEY_FACTORS_TABLE = "key_factors"
+ISSUED_TABLE = "key_factor_numbers"  # {highest}: the highest K number ever given out
 MAX_KEY_FACTORS = 8
 
 
@@ -39,9 +40,14 @@ def save_key_factors(data_file: DataFile, texts_by_id: Mapping[str, str],
         if len(kept) + len(added) > MAX_KEY_FACTORS:
             raise ValueError(f"Keep the key factors to {MAX_KEY_FACTORS} at most; examiners "
                              "usually work with 4 to 6.")
-        next_number = max((int(fid[1:]) for fid in existing), default=0) + 1
+        # Numbers are never reused: a removed K5's tags must not come to mean a new factor.
+        issued = db.table(ISSUED_TABLE)
+        highest = max([int(fid[1:]) for fid in existing]
+                      + [doc["highest"] for doc in issued], default=0)
         table.truncate()
         table.insert_multiple({"id": fid, "text": text} for fid, text in kept.items())
-        table.insert_multiple({"id": f"K{next_number + n}", "text": text}
+        table.insert_multiple({"id": f"K{highest + 1 + n}", "text": text}
                               for n, text in enumerate(added))
+        issued.truncate()
+        issued.insert({"highest": highest + len(added)})
     return key_factors(data_file)

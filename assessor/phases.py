@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .access import PHASE_ORDER, Phase
 from .storage.files import DataFile
 
@@ -37,3 +39,54 @@ def move_to(data_file: DataFile, target: Phase) -> Phase:
         table.truncate()
         table.insert({"phase": target.value})
     return current
+
+
+# What opening each phase lets people do: one line per phase, shown beside its button.
+PHASE_ALLOWS = {
+    Phase.WRITING: "Writers answer the questions of their assigned pages; the coordinator sets "
+                   "up the team, assignments and key factors.",
+    Phase.REVIEW: "Examiners score their assigned items alone and submit; answers can no longer "
+                  "be changed.",
+    Phase.CONSENSUS: "Examiners see each other's scores; the coordinator or consensus lead "
+                     "records a consensus score per item. Review entries can no longer change.",
+    Phase.FEEDBACK: "Closed: the whole team reads the feedback report; nothing is scored or "
+                    "changed any more.",
+}
+
+
+def move_from(data_file: DataFile, shown: Phase, target: Phase) -> Phase:
+    """move_to, but only if the phase is still the one the coordinator's page showed.
+
+    Two coordinators clicking "Open ..." on the same stale page would otherwise move the
+    assessment two steps.
+    """
+    with data_file.locked():  # re-entrant: move_to's transaction runs under the same lock
+        current = current_phase(data_file)
+        if current is not shown:
+            raise PhaseError(f"The phase is now {current.label}, not {shown.label}: someone "
+                             "moved it while this page was open. Nothing was changed; check "
+                             "the phases below and choose again.")
+        return move_to(data_file, target)
+
+
+def opening_warnings(target: Phase, uncovered_items: Sequence[str],
+                     unsubmitted: Sequence[tuple[str, str]]) -> list[str]:
+    """What the coordinator should know before opening `target` (warnings, not refusals).
+
+    uncovered_items: items no examiner is assigned to; unsubmitted: (examiner, item) entries
+    assigned but not submitted.
+    """
+    if target is Phase.REVIEW and uncovered_items:
+        return [f"No examiner is assigned to {_plural(len(uncovered_items), 'item')} "
+                f"({', '.join(uncovered_items)}): nobody will score them. Assign examiners on "
+                "the team page first, or open the review anyway."]
+    if target is Phase.CONSENSUS and unsubmitted:
+        examiners = ", ".join(sorted({examiner for examiner, _ in unsubmitted}))
+        entries = _plural(len(unsubmitted), "assigned review entry", "assigned review entries")
+        return [f"Not submitted yet: {entries} (examiners: {examiners}). Once consensus is "
+                "open, examiners can no longer submit or change them."]
+    return []
+
+
+def _plural(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

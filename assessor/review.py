@@ -7,8 +7,9 @@ their own entry on it is submitted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from tinydb import Query
 
@@ -116,8 +117,12 @@ def reopen(data_file: DataFile, item_id: str, examiner: str) -> None:
     """Make a submitted entry editable again (the coordinator's decision)."""
     with data_file.transaction() as db:
         table = db.table(REVIEWS_TABLE)
-        if not table.get(_match(item_id, examiner)):
+        stored = table.get(_match(item_id, examiner))
+        if not stored:
             raise ReviewError(f"{examiner} has no entry on item {item_id} to reopen.")
+        if not stored.get("submitted"):
+            raise ReviewError(f"{examiner}'s entry on item {item_id} is a draft already; "
+                              "there is nothing to reopen.")
         table.update({"submitted": False, "submitted_at": ""}, _match(item_id, examiner))
 
 
@@ -127,3 +132,79 @@ def visible_to_examiner(reviews: list[Review], examiner: str) -> list[Review]:
     if own is None or not own.submitted:
         return [own] if own else []
     return [r for r in reviews if r.examiner == examiner or r.submitted]
+
+
+class EntryState(StrEnum):
+    """Where an examiner's entry on an assigned item stands (all a progress view may show)."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+def entry_state(review: Review | None) -> EntryState:
+    if review is None:
+        return EntryState.NOT_STARTED
+    return EntryState.SUBMITTED if review.submitted else EntryState.DRAFT
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    submitted: int
+    assigned: int
+
+    @property
+    def complete(self) -> bool:
+        return self.assigned > 0 and self.submitted == self.assigned
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewProgress:
+    """Who has submitted what: states of assigned (examiner, item) pairs only, never scores."""
+
+    examiners: tuple[str, ...]
+    items: tuple[str, ...]
+    states: Mapping[tuple[str, str], EntryState]  # (examiner, item) -> state, assigned only
+
+    def state(self, examiner: str, item_id: str) -> EntryState | None:
+        """The entry's state, or None where the item is not assigned to the examiner."""
+        return self.states.get((examiner, item_id))
+
+    def items_of(self, examiner: str) -> list[tuple[str, EntryState]]:
+        return [(item, state) for item in self.items
+                if (state := self.state(examiner, item)) is not None]
+
+    def _tally(self, cells: list[EntryState]) -> Tally:
+        return Tally(sum(state is EntryState.SUBMITTED for state in cells), len(cells))
+
+    def of_examiner(self, examiner: str) -> Tally:
+        return self._tally([state for _, state in self.items_of(examiner)])
+
+    def of_item(self, item_id: str) -> Tally:
+        return self._tally([state for examiner in self.examiners
+                            if (state := self.state(examiner, item_id)) is not None])
+
+    @property
+    def overall(self) -> Tally:
+        return self._tally(list(self.states.values()))
+
+
+def review_progress(assigned: Mapping[str, Collection[str]], reviews: Iterable[Review],
+                    item_order: Sequence[str]) -> ReviewProgress:
+    """Progress of the independent review, from each examiner's assigned items and the entries.
+
+    Entries on items no longer assigned to their examiner (assignments can change) do not
+    count: progress is measured against the current assignments.
+    """
+    by_pair = {(review.examiner, review.item): review for review in reviews}
+    known_items = set(item_order)
+    states = {
+        (examiner, item): entry_state(by_pair.get((examiner, item)))
+        for examiner, items in assigned.items() for item in items if item in known_items
+    }
+    return ReviewProgress(examiners=tuple(sorted(assigned)), items=tuple(item_order),
+                          states=states)

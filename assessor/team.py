@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from tinydb import Query
 
@@ -87,3 +87,66 @@ def set_consensus_lead(data_file: DataFile, username: str | None) -> None:
         table.truncate()
         if username:
             table.insert({"username": username})
+
+
+class TeamError(ValueError):
+    """A change to the team that cannot be made as asked; the message says why."""
+
+
+def coverage(team: Iterable[Member], role: Role, section_ids: Iterable[str]
+             ) -> dict[str, list[str]]:
+    """For each section (profile or item), who is assigned to it in this role, by username."""
+    assigned_to: dict[str, list[str]] = {section: [] for section in section_ids}
+    for person in sorted(team, key=lambda m: m.username):
+        if role not in person.roles:
+            continue
+        for section in sorted(person.assigned.get(role, ())):
+            if section in assigned_to:
+                assigned_to[section].append(person.username)
+    return assigned_to
+
+
+def uncovered(assigned_to: Mapping[str, list[str]]) -> list[str]:
+    """The sections of a coverage() map that nobody is assigned to."""
+    return [section for section, usernames in assigned_to.items() if not usernames]
+
+
+def withdraw_role(data_file: DataFile, username: str, role: Role) -> bool:
+    """Take a role away with its assignments; True if that also ended a consensus lead.
+
+    An examiner who leaves the examiners no longer leads consensus (the lead's right to set
+    consensus does not depend on a role, so it must not outlive the examiner role). The last
+    coordinator stays: without one, nobody could manage the assessment.
+    """
+    with data_file.locked():  # re-entrant: the checks and both changes see one state
+        team = members(data_file)
+        if role not in team.get(username, Member(username, frozenset())).roles:
+            raise TeamError(f"{username} is not a {role} in this assessment.")
+        coordinators = [m for m in team.values() if Role.COORDINATOR in m.roles]
+        if role is Role.COORDINATOR and len(coordinators) == 1:
+            raise TeamError(f"{username} is the only coordinator. Give someone else the "
+                            "coordinator role first.")
+        ends_lead = role is Role.EXAMINER and team[username].consensus_lead
+        remove_role(data_file, username, role)
+        if ends_lead:
+            set_consensus_lead(data_file, None)
+    return ends_lead
+
+
+def designate_consensus_lead(data_file: DataFile, username: str | None) -> None:
+    """Make one of the examiners the consensus lead, or nobody (None)."""
+    with data_file.locked():
+        if username and username not in {m.username for m in holders(data_file, Role.EXAMINER)}:
+            raise TeamError(f"{username} is not an examiner here; the consensus lead is one of "
+                            "the examiners.")
+        set_consensus_lead(data_file, username)
+
+
+def unsubmitted_entries(team: Iterable[Member], submitted: Iterable[tuple[str, str]]
+                        ) -> list[tuple[str, str]]:
+    """The (examiner, item) entries assigned but not in `submitted`, sorted."""
+    done = set(submitted)
+    return sorted((person.username, item) for person in team
+                  if Role.EXAMINER in person.roles
+                  for item in person.assigned.get(Role.EXAMINER, ())
+                  if (person.username, item) not in done)

@@ -8,6 +8,12 @@ save_answer_ratio    median time of the app's save-answer request (through the W
                      temp file, fsync, os.replace and folder fsync. Target <= 1.5.
 write_scaling_ratio  median save-answer time with 1000 assessments in the data folder / the same
                      with only one. Target <= 1.2.
+consensus_ratio      median time of the consensus overview (GET, through the WSGI app, signed in
+                     as the coordinator) of an assessment with 10 examiners x 23 items, all
+                     submitted with notes and statements, consensus on 20 items / median time of
+                     rendering a table of the same size (23 rows x 16 columns of links and
+                     formatted numbers) with a bare jinja2.Template compiled once from a string.
+                     Target <= 3.
 """
 
 from __future__ import annotations
@@ -24,16 +30,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import jinja2
 from flask import Flask, request
 
 from assessor import create_app
+from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, save_answers
-from assessor.web.context import STORE_KEY, framework_named
+from assessor.consensus import ConsensusRecord, record_consensus
+from assessor.phases import move_to
+from assessor.review import Review, submit
+from assessor.statements import Statement
+from assessor.team import add_role, assign
+from assessor.web.context import STORE_KEY, USERS_KEY, framework_named
 
 FRAMEWORK = "gbt19580-2012.yaml"
 ITEM = "4.1.2"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "300"))
 ASSESSMENTS = 1000
+EXAMINERS = 10
+CONSENSUS_ITEMS = 20  # of 23: the meeting is nearly done
+NOW = "2026-01-01T00:00:00+00:00"
 
 
 def answer_text(seed: int) -> str:
@@ -111,6 +127,60 @@ def bare_write_app(folder: Path, document: dict) -> Flask:
     return app
 
 
+def consensus_app(data_dir: Path) -> tuple[Flask, str]:
+    """An app whose one assessment is in consensus: every examiner submitted every item."""
+    app = create_app({"SECRET_KEY": "bench", "DATA_DIR": str(data_dir)})
+    store = app.extensions[STORE_KEY]
+    record = store.create("Bench Co.", "2026", FRAMEWORK, NOW)
+    data_file = store.assessment_file(record.id)
+    framework = framework_named(FRAMEWORK)
+    app.extensions[USERS_KEY].create("quality", "Quality Manager", "bench password 1")
+    add_role(data_file, "quality", Role.COORDINATOR)
+    move_to(data_file, Phase.REVIEW)
+    step = framework.scoring.step
+    for n in range(EXAMINERS):
+        examiner = f"examiner{n}"
+        add_role(data_file, examiner, Role.EXAMINER)
+        assign(data_file, examiner, Role.EXAMINER, [item.id for item in framework.items])
+        for i, item in enumerate(framework.items):
+            submit(data_file, Review(
+                item=item.id, examiner=examiner, score=(30 + 5 * ((i + n) % 9)),
+                notes={d.id: answer_text(i)[:300]
+                       for d in framework.scoring.guidelines[item.kind].dimensions},
+                strengths=(Statement(f"Strength {i}.{n}: monthly reviews", ("K1",)),) * 3,
+                ofis=(Statement(f"OFI {i}.{n}: no trend data yet"),) * 3), step, NOW)
+    move_to(data_file, Phase.CONSENSUS)
+    for item in framework.items[:CONSENSUS_ITEMS]:
+        record_consensus(data_file, ConsensusRecord(
+            item.id, 50, "agreed after discussion", (Statement("Monthly reviews"),),
+            (Statement("No trend data"),), "quality", NOW), step)
+    return app, record.id
+
+
+def signed_in_client(app: Flask, username: str, password: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+BARE_TABLE = jinja2.Template(
+    "<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>"
+    "{% for row in rows %}<tr><th><a href=\"{{ row.url }}\">{{ row.title }}</a></th>"
+    "{% for value in row.figures %}<td class=\"num\">{{ '%.1f'|format(value) }}</td>"
+    "{% endfor %}</tr>{% endfor %}</tbody></table>", autoescape=True)
+
+
+def bare_table_render() -> str:
+    """The baseline: the same number of cells, links and formatted numbers, no app around it."""
+    rows = [{"url": f"/items/{i}", "title": f"Item {i} 高层领导的作用",
+             "figures": [50.0 + j for j in range(15)]} for i in range(23)]
+    return BARE_TABLE.render(header=[f"c{j}" for j in range(16)], rows=rows)
+
+
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:
     """Median wall time of `run` alone (preparation, such as loading the form, is not timed)."""
     times = []
@@ -140,11 +210,25 @@ def main() -> None:
         add_empty_assessments(app, ASSESSMENTS - 1)
         save_many_ms = median_ms(save.prepare, save, ROUNDS)
 
+        app, assessment_id = consensus_app(root / "consensus")
+        client = signed_in_client(app, "quality", "bench password 1")
+        url = f"/a/{assessment_id}/consensus/"
+
+        def consensus_page(_: object) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        consensus_page(None)  # the first request imports scipy and compiles the templates
+        consensus_ms = median_ms(lambda: None, consensus_page, ROUNDS)
+        table_ms = median_ms(lambda: None, lambda _: bare_table_render(), ROUNDS)
+
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
-          f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments)", file=sys.stderr)
+          f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments); consensus page "
+          f"{consensus_ms:.2f} ms, bare table render {table_ms:.3f} ms", file=sys.stderr)
     print(f"save_answer_ratio: {save_one_ms / bare_ms:.3f}")
     print(f"write_scaling_ratio: {save_many_ms / save_one_ms:.3f}")
+    print(f"consensus_ratio: {consensus_ms / table_ms:.3f}")
 
 
 if __name__ == "__main__":

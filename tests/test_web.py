@@ -213,3 +213,13 @@ def test_security_headers(client: FlaskClient) -> None:
     headers = client.get("/").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_expired_form_on_a_page_one_may_not_write_is_refused_not_a_crash(csrf_app) -> None:  # type: ignore[no-untyped-def]
+    store = csrf_app.extensions[STORE_KEY]
+    record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
+    csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
+    add_role(store.assessment_file(record.id), "writer", Role.WRITER)
+    client = sign_in_client(csrf_app, "writer")
+    response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x"})
+    assert response.status_code == 403

@@ -1,12 +1,181 @@
-"""(being built) The consensus pages of an assessment."""
+"""Consensus: the team compares the submitted scores, agrees a score per item, sees the points.
+
+The overview lists items whose scores span the threshold first; the item page shows every
+examiner's entry and, to the coordinator or consensus lead, the form to record the consensus.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..access import Action
+from ..consensus import (
+    ConsensusRecord,
+    calibration,
+    consensus_board,
+    consensus_records,
+    discussion_order,
+    neighbours_in,
+    proposed_statements,
+    record_consensus,
+    statistics_by_item,
+    stored_scores,
+    submitted_reviews_of,
+    submitted_scores,
+)
+from ..criteria import Item
+from ..key_factors import KeyFactor, key_factors
+from ..review import Review, ReviewError, all_reviews, check_score
+from ..settings import load_settings
+from ..statements import Statement, StatementError, format_statements, parse_statements
+from ..stats import AGREEMENT_LABELS
+from .context import AssessmentContext, load_assessment, users, utc_now
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
+
+MAX_RATIONALE_CHARS = 5000
+MAX_STATEMENTS_CHARS = 20000
+
+
+@bp.app_template_filter("figure")
+def figure(value: float | None, style: str = "%.1f") -> str:
+    """A statistic for a table cell; a dash where there is none (no scores, one score)."""
+    return "–" if value is None else style % value
+
+
+def _normalized(text: str | None) -> str:
+    """Browsers send CRLF line ends; store LF and no surrounding blank space."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def _too_long(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
+                                     "Nothing was saved; your text is kept below.")
+
+
+class ConsensusForm(FlaskForm):
+    # A text field, not IntegerField: a wrong entry is kept as typed and explained below.
+    score = StringField("Consensus score (%)", filters=[_normalized], validators=[
+        DataRequired(message="Enter the consensus score: a percentage from 0 to 100.")])
+    rationale = TextAreaField("Rationale", filters=[_normalized], validators=[
+        DataRequired(message="Write the rationale: why the team settled on this score. It "
+                             "stays with the score and explains it later."),
+        _too_long(MAX_RATIONALE_CHARS, "The rationale")])
+    strengths = TextAreaField("Strengths", filters=[_normalized],
+                              validators=[_too_long(MAX_STATEMENTS_CHARS, "Strengths")])
+    ofis = TextAreaField("Opportunities for improvement", filters=[_normalized],
+                         validators=[_too_long(MAX_STATEMENTS_CHARS, "OFIs")])
+
+    def __init__(self, step: int, known_factors: set[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+        self.known_factors = known_factors
+
+    def validate_score(self, field: Field) -> None:
+        try:
+            check_score(int(field.data), self.step)
+        except ValueError as error:  # not a whole number, or off the scale (ReviewError)
+            detail = str(error) if isinstance(error, ReviewError) else (
+                f"“{field.data}” is not a whole number.")
+            raise ValidationError(f"{detail} Enter a percentage from 0 to 100 in steps of "
+                                  f"{self.step}, for example 55.") from None
+
+    def validate_strengths(self, field: Field) -> None:
+        self.statements(field)
+
+    def validate_ofis(self, field: Field) -> None:
+        self.statements(field)
+
+    def statements(self, field: Field) -> tuple[Statement, ...]:
+        try:
+            return tuple(parse_statements(field.data, self.known_factors, field.label.text))
+        except StatementError as error:
+            raise ValidationError(str(error)) from None
 
 
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
-    abort(404)  # placeholder until this area is built
+    ctx = load_assessment(assessment_id, Action.VIEW_CONSENSUS)
+    board = consensus_board(ctx.framework, stored_scores(ctx.data_file),
+                            consensus_records(ctx.data_file),
+                            load_settings(ctx.data_file).variance_threshold)
+    return render_template("consensus_index.html", ctx=ctx, board=board, names=_names(),
+                           agreement_labels=AGREEMENT_LABELS)
+
+
+@bp.route("/items/<item_id>", methods=["GET", "POST"])
+def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
+    action = Action.SET_CONSENSUS if request.method == "POST" else Action.VIEW_CONSENSUS
+    ctx = load_assessment(assessment_id, action, item_id)
+    discussed = _item(ctx, item_id)
+    reviews = all_reviews(ctx.data_file)
+    record = consensus_records(ctx.data_file).get(discussed.id)
+    factors = key_factors(ctx.data_file)
+    form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
+    if request.method == "GET":
+        _fill(form, record, submitted_reviews_of(reviews, discussed.id))
+        return _render(ctx, discussed, form, record, reviews, factors)
+    if form.validate_on_submit():
+        record = ConsensusRecord(
+            item=discussed.id, score=int(form.score.data), rationale=form.rationale.data,
+            strengths=form.statements(form.strengths), ofis=form.statements(form.ofis),
+            recorded_by=ctx.user.username, recorded_at=utc_now())
+        record_consensus(ctx.data_file, record, ctx.framework.scoring.step)
+        ctx.record_event("consensus_set", item=discussed.id, score=record.score)
+        points = discussed.points * record.score / 100
+        flash(f"Consensus on {discussed.id} recorded: {record.score}% of {discussed.points} "
+              f"points = {points:g} points.", "success")
+        return redirect(url_for("consensus.item", assessment_id=ctx.record.id,
+                                item_id=discussed.id))
+    flash("Nothing was saved: see the messages below. Your text is kept.", "error")
+    return _render(ctx, discussed, form, record, reviews, factors), 400
+
+
+@bp.get("/calibration", endpoint="calibration")
+def calibration_page(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id, Action.VIEW_CALIBRATION)
+    rows = calibration(stored_scores(ctx.data_file), consensus_records(ctx.data_file))
+    return render_template("consensus_calibration.html", ctx=ctx, rows=rows, names=_names())
+
+
+def _item(ctx: AssessmentContext, item_id: str) -> Item:
+    try:
+        return ctx.framework.item(item_id)
+    except KeyError:
+        abort(404, description=f"The criteria have no item '{item_id}'.")
+
+
+def _names() -> dict[str, str]:
+    return {user.username: user.display_name for user in users().all()}
+
+
+def _fill(form: ConsensusForm, record: ConsensusRecord | None, reviews: list[Review]) -> None:
+    """The recorded consensus, or a first draft: the examiners' statements merged."""
+    if record is not None:
+        form.score.data = str(record.score)
+        form.rationale.data = record.rationale
+        strengths, ofis = record.strengths, record.ofis
+    else:
+        strengths, ofis = proposed_statements(reviews)
+    form.strengths.data = format_statements(strengths)
+    form.ofis.data = format_statements(ofis)
+
+
+def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # type: ignore[no-untyped-def]
+            record: ConsensusRecord | None, reviews: list[Review], factors: list[KeyFactor]):
+    """The item page: `reviews` are all entries of the assessment (for the discussion order)."""
+    threshold = load_settings(ctx.data_file).variance_threshold
+    statistics = statistics_by_item(ctx.framework, submitted_scores(reviews), threshold)
+    before, after = neighbours_in(discussion_order(ctx.framework, statistics), discussed.id)
+    chosen = int(form.score.data) if form.score.data and not form.score.errors else None
+    return render_template(
+        "consensus_item.html", ctx=ctx, item=discussed, form=form, record=record,
+        reviews=submitted_reviews_of(reviews, discussed.id), statistics=statistics[discussed.id],
+        threshold=threshold,        before=before, after=after, key_factors=factors,
+        factor_texts={factor.id: factor.text for factor in factors},
+        guideline=ctx.framework.scoring.guidelines[discussed.kind], chosen_score=chosen,
+        can_set=ctx.can(Action.SET_CONSENSUS, discussed.id), names=_names(),
+    )

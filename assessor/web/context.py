@@ -6,10 +6,15 @@ As in flaskr and CTFd, every view calls one function that loads the resource and
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 from flask import abort, current_app, g
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from ..access import NOBODY, Action, Member, Phase, permits
 from ..audit import Audit
@@ -21,6 +26,8 @@ from ..storage.store import AssessmentRecord, Store, UnknownAssessment
 from ..team import member as member_of
 from ..users import User, Users
 
+P = ParamSpec("P")
+R = TypeVar("R")
 STORE_KEY = "assessor.store"
 USERS_KEY = "assessor.users"
 
@@ -92,6 +99,20 @@ def refusal(ctx: AssessmentContext, action: Action) -> str:
     roles = ", ".join(sorted(ctx.member.roles))
     return (f"Your role here ({roles}) does not allow this in the {ctx.phase.label} phase, "
             "or not on this item. The coordinator assigns items and opens phases.")
+
+
+def answers_refusals(handler: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
+    """For error handlers that load an assessment: a 403/404 raised inside one would become a
+    500, so it is turned into its own error page instead."""
+
+    @functools.wraps(handler)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
+        try:
+            return handler(*args, **kwargs)
+        except HTTPException as refused:
+            return current_app.handle_http_exception(refused)
+
+    return wrapper
 
 
 def utc_now() -> str:

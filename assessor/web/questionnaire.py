@@ -11,7 +11,7 @@ from ..access import Action
 from ..answers import AnswerEdit, load_answers, save_answers, unanswered
 from ..criteria import Item, Question, Text
 from ..progress import assessment_progress, of_questions
-from .context import AssessmentContext, load_assessment, utc_now
+from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
 from .forms import answer_field, answers_form_class, revision_field
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
@@ -155,6 +155,7 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
 
 
 @bp.errorhandler(CSRFError)
+@answers_refusals
 def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token saves nothing, but gives the person their text back."""
     item_id = request.view_args.get("item_id")

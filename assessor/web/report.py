@@ -1,12 +1,49 @@
-"""(being built) The report pages of an assessment."""
+"""The feedback report of an assessment: the page (a draft until the feedback phase) and its
+Markdown download."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from urllib.parse import quote
+
+from flask import Blueprint, Response, render_template
+
+from ..access import Action, Phase
+from ..consensus import consensus_records
+from ..key_factors import key_factors
+from ..report import (
+    Report,
+    build_report,
+    download_names,
+    format_points,
+    side_text,
+    to_markdown,
+)
+from ..settings import load_settings
+from .context import AssessmentContext, load_assessment
 
 bp = Blueprint("report", __name__, url_prefix="/a/<assessment_id>/report")
 
 
+def _report(ctx: AssessmentContext) -> Report:
+    return build_report(ctx.framework, ctx.record, consensus_records(ctx.data_file),
+                        key_factors(ctx.data_file), load_settings(ctx.data_file),
+                        draft=ctx.phase is not Phase.FEEDBACK)
+
+
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
-    abort(404)  # placeholder until this area is built
+    ctx = load_assessment(assessment_id, Action.VIEW_REPORT)
+    return render_template("report.html", ctx=ctx, report=_report(ctx), points=format_points,
+                           side_text=side_text)
+
+
+@bp.get("/report.md")
+def markdown(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id, Action.VIEW_REPORT)
+    report = _report(ctx)
+    ascii_name, full_name = download_names(report)
+    response = Response(to_markdown(report), content_type="text/markdown; charset=utf-8")
+    # RFC 6266: the plain name for old clients, the UTF-8 form (RFC 5987) for the rest.
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full_name, safe='')}")
+    return response
