@@ -109,8 +109,8 @@ def permits(member: Member, action: Action, phase: Phase, item_id: str | None = 
     rule = RULES[action]
     if phase not in rule.roles_by_phase:
         return False
-    if rule.consensus_lead and member.consensus_lead:
-        return True
+    if rule.consensus_lead and member.consensus_lead and Role.EXAMINER in member.roles:
+        return True  # the lead is one of the examiners; a former examiner is no lead
     for role in member.roles & rule.roles_by_phase[phase]:
         if role not in rule.assigned_only:
             return True

@@ -11,7 +11,7 @@ SETTINGS_TABLE = "settings"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    # Items whose examiner scores span more than this many percentage points are discussed
+    # Items whose examiner scores span this many percentage points or more are discussed
     # first at consensus (a convention; no standard sets a number).
     variance_threshold: int = 20
     report_shows_total: bool = False  # the total out of 1000 in the feedback report

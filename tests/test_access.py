@@ -59,6 +59,8 @@ def test_the_consensus_lead_sets_consensus_and_key_factors_without_coordinating(
     assert not permits(member(Role.EXAMINER), Action.SET_CONSENSUS, Phase.CONSENSUS)
     assert not permits(lead, Action.MANAGE, Phase.CONSENSUS)
     assert permits(lead, Action.VIEW_REPORT, Phase.CONSENSUS)  # the draft built from their work
+    former_examiner = Member("someone", frozenset({Role.WRITER}), consensus_lead=True)
+    assert not permits(former_examiner, Action.SET_CONSENSUS, Phase.CONSENSUS)
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from assessor.access import Phase, Role
@@ -25,6 +26,7 @@ from assessor.consensus import (
     record_consensus,
     scorebook,
     statistics_by_item,
+    stored_scores,
     submitted_reviews_of,
     submitted_scores,
     subtotals,
@@ -32,13 +34,16 @@ from assessor.consensus import (
 from assessor.criteria import Framework, cached_framework
 from assessor.key_factors import save_key_factors
 from assessor.phases import move_to
-from assessor.review import Review, submit
+from assessor.review import Review, all_reviews, save_draft, submit
 from assessor.settings import Settings, save_settings
 from assessor.statements import Statement
 from assessor.stats import KendallW, NoKendallW
 from assessor.storage.files import DataFile
 from assessor.storage.store import AssessmentRecord, Store
-from assessor.team import set_consensus_lead
+from assessor.team import add_role, set_consensus_lead
+from assessor.web.context import STORE_KEY, USERS_KEY
+
+from .conftest import FRAMEWORK_FILE, PASSWORD, sign_in_client
 
 NOW = "2026-03-01T09:00:00+00:00"
 
@@ -81,6 +86,15 @@ def test_flag_when_the_scores_span_the_threshold(scores: tuple[int, ...], thresh
                                                  flagged: bool) -> None:
     by_examiner = {f"e{n}": score for n, score in enumerate(scores)}
     assert item_statistics("4.1.2", by_examiner, threshold).flagged is flagged
+
+
+def test_stored_scores_read_the_submitted_entries(data_file: DataFile) -> None:
+    submit(data_file, review("4.1.2", "bob", 60), 5, NOW)
+    submit(data_file, review("4.1.2", "ann", 50), 5, NOW)
+    save_draft(data_file, review("4.1.3", "ann", 40, submitted=False), 5, NOW)
+    assert stored_scores(data_file) == {"4.1.2": {"ann": 50, "bob": 60}}
+    assert list(stored_scores(data_file)["4.1.2"]) == ["ann", "bob"]  # examiners by name
+    assert stored_scores(data_file) == submitted_scores(all_reviews(data_file))
 
 
 def test_no_scores_no_flag() -> None:
@@ -371,6 +385,25 @@ def test_off_step_score_is_refused_and_the_input_kept(
     assert "Enter a percentage from 0 to 100 in steps of 5" in page
     assert f'value="{score}"' in page
     assert textarea(page, "rationale") == "Our reasons"
+    assert consensus_records(data_file) == {}
+
+
+def test_expired_form_keeps_the_text(csrf_app: Flask) -> None:
+    store = csrf_app.extensions[STORE_KEY]
+    record = store.create("Org", "2026", FRAMEWORK_FILE, NOW)
+    data_file = store.assessment_file(record.id)
+    csrf_app.extensions[USERS_KEY].create("boss", "Boss", PASSWORD)
+    add_role(data_file, "boss", Role.COORDINATOR)
+    move_to(data_file, Phase.REVIEW)
+    move_to(data_file, Phase.CONSENSUS)
+    client = sign_in_client(csrf_app, "boss")
+    response = client.post(item_url(record), data={
+        "score": "fifty", "rationale": "A long argued rationale", "strengths": "", "ofis": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nothing was saved: the form had expired" in page
+    assert textarea(page, "rationale") == "A long argued rationale"
+    assert 'value="fifty"' in page
     assert consensus_records(data_file) == {}
 
 

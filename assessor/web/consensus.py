@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -134,6 +135,20 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
     return _render(ctx, discussed, form, record, reviews, factors), 400
 
 
+@bp.errorhandler(CSRFError)
+def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
+    """An expired or missing CSRF token records nothing, but gives the rationale back."""
+    assessment_id, item_id = request.view_args["assessment_id"], request.view_args["item_id"]
+    ctx = load_assessment(assessment_id, Action.SET_CONSENSUS, item_id)
+    discussed = _item(ctx, item_id)
+    factors = key_factors(ctx.data_file)
+    form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
+    flash("Nothing was saved: the form had expired or did not come from this page "
+          f"({error.description}) Your text is kept below; check it and save again.", "error")
+    return _render(ctx, discussed, form, consensus_records(ctx.data_file).get(discussed.id),
+                   all_reviews(ctx.data_file), factors), 400
+
+
 @bp.get("/calibration", endpoint="calibration")
 def calibration_page(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CALIBRATION)
@@ -170,12 +185,22 @@ def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # typ
     threshold = load_settings(ctx.data_file).variance_threshold
     statistics = statistics_by_item(ctx.framework, submitted_scores(reviews), threshold)
     before, after = neighbours_in(discussion_order(ctx.framework, statistics), discussed.id)
-    chosen = int(form.score.data) if form.score.data and not form.score.errors else None
     return render_template(
         "consensus_item.html", ctx=ctx, item=discussed, form=form, record=record,
         reviews=submitted_reviews_of(reviews, discussed.id), statistics=statistics[discussed.id],
-        threshold=threshold,        before=before, after=after, key_factors=factors,
+        threshold=threshold, before=before, after=after, key_factors=factors,
         factor_texts={factor.id: factor.text for factor in factors},
-        guideline=ctx.framework.scoring.guidelines[discussed.kind], chosen_score=chosen,
+        guideline=ctx.framework.scoring.guidelines[discussed.kind],
+        chosen_score=_chosen_score(form),
         can_set=ctx.can(Action.SET_CONSENSUS, discussed.id), names=_names(),
     )
+
+
+def _chosen_score(form: ConsensusForm) -> int | None:
+    """The score the form holds, if it is on the scale: its band is highlighted."""
+    try:
+        score = int(form.score.data)
+        check_score(score, form.step)
+    except (TypeError, ValueError):  # empty, not a number, or off the scale
+        return None
+    return score
