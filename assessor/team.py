@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 from tinydb import Query
 
@@ -14,8 +15,13 @@ ASSIGNMENTS_TABLE = "assignments"  # {username, role, item}
 LEAD_TABLE = "consensus_lead"  # {username}
 
 
-def members(data_file: DataFile) -> dict[str, Member]:
-    """Every member of the assessment, by username."""
+def members(data_file: DataFile) -> Mapping[str, Member]:
+    """Every member of the assessment, by username (every request asks: computed once per
+    version of the file)."""
+    return data_file.derived("members", lambda: MappingProxyType(_read_members(data_file)))
+
+
+def _read_members(data_file: DataFile) -> dict[str, Member]:
     roles: dict[str, set[Role]] = {}
     for doc in data_file.documents(MEMBERS_TABLE):
         roles.setdefault(doc["username"], set()).add(Role(doc["role"]))

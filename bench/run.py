@@ -184,11 +184,16 @@ BARE_TABLE = jinja2.Template(
     "{% endfor %}</tr>{% endfor %}</tbody></table>", autoescape=True)
 
 
+# The consensus table's size: 23 items x (item, kind, points, 10 examiners, mean, median,
+# range, std dev, consensus, points earned) = 19 columns.
+TABLE_COLUMNS = 3 + EXAMINERS + 6
+
+
 def bare_table_render() -> str:
     """The baseline: the same number of cells, links and formatted numbers, no app around it."""
     rows = [{"url": f"/items/{i}", "title": f"Item {i} 高层领导的作用",
-             "figures": [50.0 + j for j in range(15)]} for i in range(23)]
-    return BARE_TABLE.render(header=[f"c{j}" for j in range(16)], rows=rows)
+             "figures": [50.0 + j for j in range(TABLE_COLUMNS - 1)]} for i in range(23)]
+    return BARE_TABLE.render(header=[f"c{j}" for j in range(TABLE_COLUMNS)], rows=rows)
 
 
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:

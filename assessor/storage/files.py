@@ -17,10 +17,10 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock
 from tinydb import TinyDB
@@ -175,6 +175,10 @@ class _ParseCache:
 
 
 _PARSED = _ParseCache(size=64)
+# Results derived from a file, each with the parse (by identity) it was computed from.
+_DERIVED: OrderedDict[tuple[Path, str], tuple[dict[str, Any], Any]] = OrderedDict()
+_DERIVED_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 def _copy_tables(tables: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +240,26 @@ class DataFile:
         """The documents of one table as read-only mappings: the fast path for page views."""
         for doc in read_tables(self.path).get(table, {}).values():
             yield MappingProxyType(doc)
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`'s result, computed once per version of this file's content.
+
+        For figures derived from the whole file (a consensus board, say) that pages show far
+        more often than the file changes. `compute` must read only this file.
+        """
+        tables = read_tables(self.path)
+        key = (self.path, name)
+        with _DERIVED_LOCK:
+            cached = _DERIVED.get(key)
+        if cached is not None and cached[0] is tables:
+            return cached[1]
+        value = compute()
+        with _DERIVED_LOCK:
+            _DERIVED[key] = (tables, value)
+            _DERIVED.move_to_end(key)
+            while len(_DERIVED) > 64:
+                _DERIVED.popitem(last=False)
+        return value
 
     def read(self) -> TinyDB:
         """A read-only TinyDB over the file as it is now (whole, thanks to atomic replace)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -100,11 +101,19 @@ class ConsensusForm(FlaskForm):
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CONSENSUS)
-    board = consensus_board(ctx.framework, stored_scores(ctx.data_file),
-                            consensus_records(ctx.data_file),
-                            load_settings(ctx.data_file).variance_threshold)
-    return render_template("consensus_index.html", ctx=ctx, board=board, names=_names(),
-                           agreement_labels=AGREEMENT_LABELS)
+    board = ctx.data_file.derived("consensus_board", lambda: consensus_board(
+        ctx.framework, stored_scores(ctx.data_file), consensus_records(ctx.data_file),
+        load_settings(ctx.data_file).variance_threshold))
+    names = _names()
+    # The table is the bulk of the page and the same for all its readers: render it once per
+    # version of the data (and of the examiners' names shown in its header).
+    items_table = ctx.data_file.derived(
+        f"consensus_table:{hash(tuple(sorted(names.items())))}",
+        lambda: Markup(render_template(  # rendered by our own autoescaping template
+            "_consensus_table.html", board=board, names=names,
+            item_url=url_for("consensus.item", assessment_id=ctx.record.id, item_id=""))))
+    return render_template("consensus_index.html", ctx=ctx, board=board, names=names,
+                           agreement_labels=AGREEMENT_LABELS, items_table=items_table)
 
 
 @bp.route("/items/<item_id>", methods=["GET", "POST"])
