@@ -39,7 +39,10 @@ def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> Assessme
     _create_accounts(users, team)
     record = None
     for name in CYCLES:
-        record = _load_cycle(store, team, _read(demo_dir / name))
+        cycle = _read(demo_dir / name)
+        if "answers_from" in cycle:  # a cycle may show another file's answers
+            cycle["answers"] = _read(demo_dir / cycle["answers_from"])["answers"]
+        record = _load_cycle(store, team, cycle)
     return record
 
 
