@@ -10,7 +10,10 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, Page, Playwright, expect
 from waitress.server import create_server
+
+from .conftest import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,3 +43,17 @@ def serve(app: Flask) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's chromium, headless, driven by Playwright (no browser download)."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def sign_in_page(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the sign-in form, as a person does; wait for the list of assessments."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()

@@ -406,12 +406,16 @@ def _problem_of(path: Path) -> str:
 
 def test_home_page_lists_assessments_when_one_file_is_corrupt(
     client: FlaskClient, store: Store, assessment: AssessmentRecord,
+    sign_in: Callable[..., FlaskClient],
 ) -> None:
     broken = _another(store, assessment, "Broken Co.")
     store.assessment_file(broken.id).path.write_bytes(b"")
     page = client.get("/")
     assert page.status_code == 200
     assert assessment.organization in page.get_data(as_text=True)
+    assert "Broken Co." not in page.get_data(as_text=True)  # who may see it is unreadable
+    admin_page = sign_in("admin", is_admin=True).get("/").get_data(as_text=True)
+    assert "Broken Co." in admin_page and "data file unreadable" in admin_page
 
 
 def _enter_transaction(path: Path) -> None:

@@ -34,7 +34,7 @@ from ..review import Review, ReviewError, all_reviews, check_score
 from ..settings import load_settings
 from ..statements import Statement, StatementError, format_statements, parse_statements
 from ..stats import AGREEMENT_LABELS
-from .context import AssessmentContext, load_assessment, users, utc_now
+from .context import AssessmentContext, answers_refusals, load_assessment, users, utc_now
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
 
@@ -145,6 +145,7 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(CSRFError)
+@answers_refusals
 def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token records nothing, but gives the rationale back."""
     assessment_id, item_id = request.view_args["assessment_id"], request.view_args["item_id"]

@@ -1,0 +1,520 @@
+"""Every route x role, in the phases where the answer differs: 200, 302 (done, or sign in
+first) or 403; and nothing of one assessment reaches a user without a role in it.
+
+The expected codes are written out, not computed from `access.permits`: a wrong rule in the
+policy table, or a view that checks the wrong action, fails here. A new route fails
+`test_every_route_is_in_the_table` until it has its rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from assessor import create_app
+from assessor.access import PHASE_ORDER, Phase, Role
+from assessor.answers import AnswerEdit, save_answers
+from assessor.consensus import ConsensusRecord, record_consensus
+from assessor.phases import move_to
+from assessor.review import Review, review_of, submit
+from assessor.storage.files import DataFile
+from assessor.storage.store import AssessmentRecord, Store
+from assessor.team import add_role, assign, designate_consensus_lead
+from assessor.users import Users
+from assessor.web.context import STORE_KEY, USERS_KEY
+from assessor.web.forms import answer_field, revision_field
+from assessor.web.questionnaire import PROFILE_ID
+
+from .conftest import COORDINATOR, FRAMEWORK_FILE, PASSWORD, app_config, sign_in_client
+
+ITEM, OTHER_ITEM = "4.1.2", "4.1.3"  # assigned to the writer and examiner; not assigned
+NOW = "2026-03-01T00:00:00+00:00"
+SEEDED_QUESTION = f"{ITEM}.a"  # answered in both assessments
+SECOND_ORGANIZATION = "Second Site Co."
+# Answer texts that only pages of their own assessment may show.
+FIRST_SECRET, SECOND_SECRET = "first-assessment-answer-text", "second-assessment-answer-text"
+
+# The columns of the table. "lead": an examiner of OTHER_ITEM, designated consensus lead;
+# "stranger": no role in the first assessment, coordinator of the second; "admin": an
+# administrator with no role in either.
+ROLES = ("coordinator", "writer", "examiner", "lead", "leader", "stranger", "admin", "anonymous")
+USERNAMES = {"coordinator": COORDINATOR, "writer": "writer", "examiner": "examiner",
+             "lead": "lead", "leader": "leader", "stranger": "stranger", "admin": "admin"}
+MEMBERS_OF_FIRST = ("coordinator", "writer", "examiner", "lead", "leader")
+
+
+# -- the world --------------------------------------------------------------------------------
+Snapshot = dict[Path, bytes]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Every data file's bytes (lock files come and go with each write, so they are left out)."""
+    return {path: path.read_bytes() for path in sorted(root.rglob("*"))
+            if path.is_file() and path.suffix != ".lock"}
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    app: Flask
+    store: Store
+    first: AssessmentRecord
+    second: AssessmentRecord
+    pristine: Snapshot
+
+    @property
+    def root(self) -> Path:
+        return Path(self.app.config["DATA_DIR"])
+
+    def data_file(self, record: AssessmentRecord | None = None) -> DataFile:
+        return self.store.assessment_file((record or self.first).id)
+
+    def client(self, role: str) -> FlaskClient:
+        if role == "anonymous":
+            return self.app.test_client()
+        return sign_in_client(self.app, USERNAMES[role])
+
+    def url(self, template: str, record: AssessmentRecord | None = None) -> str:
+        return template.format(a=(record or self.first).id)
+
+    def foreign_texts(self, role: str) -> tuple[str, ...]:
+        """What the role must never see: the assessments it holds no role in."""
+        first = (self.first.organization, FIRST_SECRET)
+        second = (self.second.organization, SECOND_SECRET)
+        return {"stranger": first, "admin": first + second, "anonymous": first + second
+                }.get(role, second)
+
+    def restore(self) -> None:
+        """Back to the world as built: what a test changed is written back, what it added goes
+        (the data layer caches parses by content, so restored bytes read as restored)."""
+        now = snapshot(self.root)
+        for path in now.keys() - self.pristine.keys():
+            path.unlink()
+        for path, content in self.pristine.items():
+            if now.get(path) != content:
+                path.write_bytes(content)
+
+
+def _submitted(data_file: DataFile, examiner: str, item_id: str, score: int) -> None:
+    submit(data_file, Review(item=item_id, examiner=examiner, score=score), 5, NOW)
+
+
+def build_world(data_dir: Path, phase: Phase, **config: object) -> World:
+    """Both assessments with their teams, moved to `phase` with the work each earlier phase
+    leaves behind (answers, submitted reviews, a consensus)."""
+    app = create_app(app_config(data_dir, **config))
+    store: Store = app.extensions[STORE_KEY]
+    users: Users = app.extensions[USERS_KEY]
+    users.create(COORDINATOR, "Quality Manager", PASSWORD)
+    for username in ("writer", "examiner", "lead", "leader", "stranger"):
+        users.create(username, username.title(), PASSWORD)
+    users.create("admin", "Administrator", PASSWORD, is_admin=True)
+    first_record = store.create("Test Works Ltd.", "2026", FRAMEWORK_FILE, NOW)
+    first = store.assessment_file(first_record.id)
+    for username, role, items in ((COORDINATOR, Role.COORDINATOR, ()),
+                                  ("writer", Role.WRITER, (ITEM, PROFILE_ID)),
+                                  ("examiner", Role.EXAMINER, (ITEM,)),
+                                  ("lead", Role.EXAMINER, (OTHER_ITEM,)),
+                                  ("leader", Role.LEADER, ())):
+        add_role(first, username, role)
+        if items:
+            assign(first, username, role, items)
+    designate_consensus_lead(first, "lead")
+    second_record = store.create(SECOND_ORGANIZATION, "2026", FRAMEWORK_FILE, NOW)
+    second = store.assessment_file(second_record.id)
+    add_role(second, "stranger", Role.COORDINATOR)
+    save_answers(first, [AnswerEdit(SEEDED_QUESTION, FIRST_SECRET, 0)], NOW, "writer")
+    save_answers(second, [AnswerEdit(SEEDED_QUESTION, SECOND_SECRET, 0)], NOW, "stranger")
+    for step in PHASE_ORDER[1:PHASE_ORDER.index(phase) + 1]:
+        if step is Phase.CONSENSUS:  # the review leaves submitted entries
+            _submitted(first, "examiner", ITEM, 60)
+            _submitted(first, "lead", OTHER_ITEM, 50)
+        if step is Phase.FEEDBACK:  # consensus leaves a consensus score
+            record_consensus(first, ConsensusRecord(
+                item=ITEM, score=55, rationale="Agreed.", strengths=(), ofis=(),
+                recorded_by=COORDINATOR, recorded_at=NOW), 5)
+        move_to(first, step)
+        move_to(second, step)
+    return World(app, store, first_record, second_record, snapshot(data_dir))
+
+
+@pytest.fixture(scope="module")
+def built_worlds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Phase], World]:
+    """One world per phase for the module, built when first needed: some 700 requests on a
+    fresh app each would take a minute; `world_in` restores a world after each test."""
+    worlds: dict[Phase, World] = {}
+
+    def world(phase: Phase) -> World:
+        if phase not in worlds:
+            worlds[phase] = build_world(tmp_path_factory.mktemp(f"{phase}-world"), phase)
+        return worlds[phase]
+
+    return world
+
+
+@pytest.fixture
+def world_in(built_worlds: Callable[[Phase], World]) -> Iterator[Callable[[Phase], World]]:
+    """world_in(phase) -> the world in that phase, as built: each test starts afresh."""
+    used: list[World] = []
+
+    def world(phase: Phase) -> World:
+        used.append(built_worlds(phase))
+        return used[-1]
+
+    yield world
+    for world_used in used:
+        world_used.restore()
+
+
+# -- form data: what an allowed request needs to succeed ---------------------------------------
+FormData = Callable[[World], Mapping[str, object]]
+
+
+def answer(question_id: str) -> FormData:
+    """A page as the browser sends it: a new answer, and the seeded one unchanged (an absent
+    field would be an edit of revision 0, refused as a conflict)."""
+    return lambda world: {answer_field(question_id): "Our approach, deployed since 2023.",
+                          revision_field(question_id): "0",
+                          answer_field(SEEDED_QUESTION): FIRST_SECRET,
+                          revision_field(SEEDED_QUESTION): "1"}
+
+
+def sign_in_as_writer(world: World) -> Mapping[str, object]:
+    return {"username": "writer", "password": PASSWORD}
+
+
+def new_user(world: World) -> Mapping[str, object]:
+    return {"username": "newcomer", "display_name": "New Comer", "password": PASSWORD,
+            "confirm": PASSWORD}
+
+
+def new_assessment(world: World) -> Mapping[str, object]:
+    return {"organization": "Third Works", "cycle": "2027", "framework": FRAMEWORK_FILE}
+
+
+def leader_as_examiner(world: World) -> Mapping[str, object]:
+    return {"username": "leader", "role": "examiner"}
+
+
+def writer_gets_other_item(world: World) -> Mapping[str, object]:
+    return {"writer-writer-items": [OTHER_ITEM], "writer-writer-save": "Save assignments"}
+
+
+def examiner_leads(world: World) -> Mapping[str, object]:
+    return {"lead": "examiner"}
+
+
+def phase_step(shown: Phase, target: Phase) -> FormData:
+    return lambda world: {"shown": shown.value, "target": target.value}
+
+
+def new_key_factor(world: World) -> Mapping[str, object]:
+    return {"new_1": "Export markets grow faster than the home market"}
+
+
+def settings(world: World) -> Mapping[str, object]:
+    return {"variance_threshold": "25", "report_shows_total": "y"}
+
+
+def review_draft(world: World) -> Mapping[str, object]:
+    return {"score": "50", "note_approach": "Documented and reviewed yearly.",
+            "strengths": "A yearly strategy review", "save_draft": "Save draft"}
+
+
+def examiner_has_submitted(world: World) -> Mapping[str, object]:
+    """Something to reopen: the examiner's submitted entry (the world has none in review)."""
+    if not review_of(world.data_file(), ITEM, "examiner").submitted:
+        _submitted(world.data_file(), "examiner", ITEM, 60)
+    return {}
+
+
+def consensus_entry(world: World) -> Mapping[str, object]:
+    return {"score": "55", "rationale": "The team agreed on the evidence of 4.1.2.a.",
+            "strengths": "A yearly strategy review"}
+
+
+# -- the table --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Row:
+    expected: Mapping[str, int]
+    method: str
+    endpoint: str
+    url: str  # {a}: the first assessment's id
+    phase: Phase | None  # None: not an assessment's page (the world is then in writing)
+    data: FormData | None
+
+    @property
+    def id(self) -> str:
+        item = re.search(r"/items/([^/]+)", self.url)
+        phase = f"{self.phase}-phase" if self.phase else ""
+        return " ".join(part for part in (self.method, self.endpoint,
+                                          item.group(1) if item else "", phase) if part)
+
+
+def row(codes: str, method: str, endpoint: str, url: str, phase: Phase | None = None,
+        data: FormData | None = None) -> Row:
+    statuses = [int(code) for code in codes.split()]
+    assert len(statuses) == len(ROLES), f"{endpoint}: one code per role"
+    return Row(dict(zip(ROLES, statuses, strict=True)), method, endpoint, url, phase, data)
+
+
+GET, POST = "GET", "POST"
+WRITING, REVIEW, CONSENSUS, FEEDBACK = PHASE_ORDER
+A = "/a/{a}"
+
+TABLE = (
+    #    coor wrtr exam lead ldr  strg admn anon  (the ROLES, in order)
+    row("302  302  302  302  302  302  302  200", GET, "auth.login", "/login"),
+    row("302  302  302  302  302  302  302  302", POST, "auth.login", "/login",
+        data=sign_in_as_writer),
+    row("302  302  302  302  302  302  302  302", POST, "auth.logout", "/logout"),
+    row("403  403  403  403  403  403  200  302", GET, "admin.user_list", "/admin/users"),
+    row("403  403  403  403  403  403  302  302", POST, "admin.user_list", "/admin/users",
+        data=new_user),
+    row("200  200  200  200  200  200  200  302", GET, "home.index", "/"),
+    row("200  200  200  200  200  200  200  302", GET, "home.new_assessment", "/assessments/new"),
+    row("302  302  302  302  302  302  302  302", POST, "home.new_assessment", "/assessments/new",
+        data=new_assessment),
+    # -- questionnaire: everyone with a role reads; writers write their pages while writing
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.profile", A + "/profile",
+        WRITING),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.profile", A + "/profile",
+        FEEDBACK),
+    row("302  302  403  403  403  403  403  302", POST, "questionnaire.profile", A + "/profile",
+        WRITING, answer("P.1.a")),
+    row("403  403  403  403  403  403  403  302", POST, "questionnaire.profile", A + "/profile",
+        REVIEW, answer("P.1.a")),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.item", A + "/items/4.1.2",
+        WRITING),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.item", A + "/items/4.1.3",
+        WRITING),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.item", A + "/items/4.1.2",
+        FEEDBACK),
+    row("302  302  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.2",
+        WRITING, answer("4.1.2.b")),
+    row("302  403  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.3",
+        WRITING, answer("4.1.3.b")),
+    row("403  403  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.2",
+        REVIEW, answer("4.1.2.b")),
+    row("403  403  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.2",
+        FEEDBACK, answer("4.1.2.b")),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.answers", A + "/answers",
+        WRITING),
+    row("200  200  200  200  200  403  403  302", GET, "questionnaire.answers", A + "/answers",
+        FEEDBACK),
+    # -- team: the coordinator manages in every phase; key factors also the consensus lead
+    row("200  403  403  403  403  403  403  302", GET, "team.index", A + "/team/", WRITING),
+    row("200  403  403  403  403  403  403  302", GET, "team.index", A + "/team/", FEEDBACK),
+    row("302  403  403  403  403  403  403  302", POST, "team.add_member", A + "/team/members",
+        WRITING, leader_as_examiner),
+    row("302  403  403  403  403  403  403  302", POST, "team.remove_role",
+        A + "/team/members/writer/writer/remove", WRITING),
+    row("302  403  403  403  403  403  403  302", POST, "team.assign_items",
+        A + "/team/assignments/writer/writer", WRITING, writer_gets_other_item),
+    row("302  403  403  403  403  403  403  302", POST, "team.consensus_lead",
+        A + "/team/consensus-lead", WRITING, examiner_leads),
+    row("200  403  403  403  403  403  403  302", GET, "team.phase", A + "/team/phase", WRITING),
+    row("200  403  403  403  403  403  403  302", GET, "team.phase", A + "/team/phase", FEEDBACK),
+    row("302  403  403  403  403  403  403  302", POST, "team.phase", A + "/team/phase", WRITING,
+        phase_step(WRITING, REVIEW)),
+    row("302  403  403  403  403  403  403  302", POST, "team.phase", A + "/team/phase", FEEDBACK,
+        phase_step(FEEDBACK, CONSENSUS)),
+    row("200  403  403  200  403  403  403  302", GET, "team.key_factors", A + "/team/key-factors",
+        WRITING),
+    row("200  403  403  200  403  403  403  302", GET, "team.key_factors", A + "/team/key-factors",
+        CONSENSUS),
+    row("403  403  403  403  403  403  403  302", GET, "team.key_factors", A + "/team/key-factors",
+        FEEDBACK),
+    row("302  403  403  302  403  403  403  302", POST, "team.key_factors",
+        A + "/team/key-factors", WRITING, new_key_factor),
+    row("302  403  403  302  403  403  403  302", POST, "team.key_factors",
+        A + "/team/key-factors", CONSENSUS, new_key_factor),
+    row("403  403  403  403  403  403  403  302", POST, "team.key_factors",
+        A + "/team/key-factors", FEEDBACK, new_key_factor),
+    row("200  403  403  403  403  403  403  302", GET, "team.settings", A + "/team/settings",
+        WRITING),
+    row("302  403  403  403  403  403  403  302", POST, "team.settings", A + "/team/settings",
+        WRITING, settings),
+    row("302  403  403  403  403  403  403  302", POST, "team.settings", A + "/team/settings",
+        FEEDBACK, settings),
+    row("200  403  403  403  200  403  403  302", GET, "team.audit", A + "/team/audit", WRITING),
+    row("200  403  403  403  200  403  403  302", GET, "team.audit", A + "/team/audit", FEEDBACK),
+    # -- independent review: examiners score their items in review, blind; progress for others
+    row("403  403  403  403  403  403  403  302", GET, "review.index", A + "/review/", WRITING),
+    row("200  403  200  200  200  403  403  302", GET, "review.index", A + "/review/", REVIEW),
+    row("200  403  200  200  200  403  403  302", GET, "review.index", A + "/review/", FEEDBACK),
+    row("403  403  403  403  403  403  403  302", GET, "review.item", A + "/review/items/4.1.2",
+        WRITING),
+    row("403  403  200  403  403  403  403  302", GET, "review.item", A + "/review/items/4.1.2",
+        REVIEW),
+    row("403  403  403  200  403  403  403  302", GET, "review.item", A + "/review/items/4.1.3",
+        REVIEW),
+    row("403  403  403  403  403  403  403  302", GET, "review.item", A + "/review/items/4.1.2",
+        CONSENSUS),
+    row("403  403  403  403  403  403  403  302", POST, "review.item", A + "/review/items/4.1.2",
+        WRITING, review_draft),
+    row("403  403  302  403  403  403  403  302", POST, "review.item", A + "/review/items/4.1.2",
+        REVIEW, review_draft),
+    row("403  403  403  302  403  403  403  302", POST, "review.item", A + "/review/items/4.1.3",
+        REVIEW, review_draft),
+    row("403  403  403  403  403  403  403  302", POST, "review.item", A + "/review/items/4.1.2",
+        CONSENSUS, review_draft),
+    row("302  403  403  403  403  403  403  302", POST, "review.reopen",
+        A + "/review/items/4.1.2/reopen/examiner", REVIEW, examiner_has_submitted),
+    row("403  403  403  403  403  403  403  302", POST, "review.reopen",
+        A + "/review/items/4.1.2/reopen/examiner", CONSENSUS),
+    # -- consensus: open to coordinator, examiners and leaders; set by coordinator or lead
+    row("403  403  403  403  403  403  403  302", GET, "consensus.index", A + "/consensus/",
+        REVIEW),
+    row("200  403  200  200  200  403  403  302", GET, "consensus.index", A + "/consensus/",
+        CONSENSUS),
+    row("200  403  200  200  200  403  403  302", GET, "consensus.index", A + "/consensus/",
+        FEEDBACK),
+    row("403  403  403  403  403  403  403  302", GET, "consensus.item",
+        A + "/consensus/items/4.1.2", REVIEW),
+    row("200  403  200  200  200  403  403  302", GET, "consensus.item",
+        A + "/consensus/items/4.1.2", CONSENSUS),
+    row("200  403  200  200  200  403  403  302", GET, "consensus.item",
+        A + "/consensus/items/4.1.3", CONSENSUS),
+    row("200  403  200  200  200  403  403  302", GET, "consensus.item",
+        A + "/consensus/items/4.1.2", FEEDBACK),
+    row("403  403  403  403  403  403  403  302", POST, "consensus.item",
+        A + "/consensus/items/4.1.2", REVIEW, consensus_entry),
+    row("302  403  403  302  403  403  403  302", POST, "consensus.item",
+        A + "/consensus/items/4.1.2", CONSENSUS, consensus_entry),
+    row("302  403  403  302  403  403  403  302", POST, "consensus.item",
+        A + "/consensus/items/4.1.3", CONSENSUS, consensus_entry),
+    row("403  403  403  403  403  403  403  302", POST, "consensus.item",
+        A + "/consensus/items/4.1.2", FEEDBACK, consensus_entry),
+    row("403  403  403  403  403  403  403  302", GET, "consensus.calibration",
+        A + "/consensus/calibration", REVIEW),
+    row("200  403  403  403  403  403  403  302", GET, "consensus.calibration",
+        A + "/consensus/calibration", CONSENSUS),
+    row("200  403  403  403  403  403  403  302", GET, "consensus.calibration",
+        A + "/consensus/calibration", FEEDBACK),
+    # -- report: a draft for coordinator, leaders and the consensus lead; then for everyone
+    row("403  403  403  403  403  403  403  302", GET, "report.index", A + "/report/", WRITING),
+    row("403  403  403  403  403  403  403  302", GET, "report.index", A + "/report/", REVIEW),
+    row("200  403  403  200  200  403  403  302", GET, "report.index", A + "/report/", CONSENSUS),
+    row("200  200  200  200  200  403  403  302", GET, "report.index", A + "/report/", FEEDBACK),
+    row("403  403  403  403  403  403  403  302", GET, "report.markdown",
+        A + "/report/report.md", REVIEW),
+    row("200  403  403  200  200  403  403  302", GET, "report.markdown",
+        A + "/report/report.md", CONSENSUS),
+    row("200  200  200  200  200  403  403  302", GET, "report.markdown",
+        A + "/report/report.md", FEEDBACK),
+)
+CASES = [pytest.param(r, role, id=f"{r.id} {role}") for r in TABLE for role in ROLES]
+ASSESSMENT_ROWS = [r for r in TABLE if r.url.startswith(A)]
+
+
+# -- checks -----------------------------------------------------------------------------------
+def send(client: FlaskClient, world: World, r: Row, form: Mapping[str, object],
+         record: AssessmentRecord | None = None) -> TestResponse:
+    url = world.url(r.url, record)
+    return client.get(url) if r.method == GET else client.post(url, data=form)
+
+
+def form_for(world: World, r: Row) -> Mapping[str, object]:
+    """The row's form data (building it may prepare the world, as reopening needs an entry)."""
+    return r.data(world) if r.data else {}
+
+
+@pytest.mark.parametrize(("r", "role"), CASES)
+def test_route_by_role(world_in: Callable[[Phase], World], r: Row, role: str) -> None:
+    world = world_in(r.phase or WRITING)
+    client = world.client(role)
+    form = form_for(world, r)
+    before = snapshot(world.root)
+    response = send(client, world, r, form)
+    expected = r.expected[role]
+    assert response.status_code == expected, response.get_data(as_text=True)[:2000]
+    body = response.get_data(as_text=True)
+    for text in world.foreign_texts(role):
+        assert text not in body
+    changes_allowed = r.method == POST and expected == 302 and role != "anonymous"
+    if not changes_allowed:  # a GET, a refusal or a sign-in redirect changes nothing
+        assert snapshot(world.root) == before
+    location = response.headers.get("Location", "")
+    if role == "anonymous" and r.endpoint != "auth.login":
+        assert location.startswith("/login?next=")
+    elif changes_allowed and r.endpoint != "auth.login":
+        # Done, not turned away: the page it leads to says so, without an error.
+        followed = client.get(location).get_data(as_text=True)
+        assert "flash-success" in followed and "flash-error" not in followed, followed
+
+
+# -- the table covers the application ---------------------------------------------------------
+def test_every_route_is_in_the_table(built_worlds: Callable[[Phase], World]) -> None:
+    url_map = built_worlds(WRITING).app.url_map
+    routes = {(rule.endpoint, method) for rule in url_map.iter_rules()
+              if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(r.endpoint, r.method) for r in TABLE}
+    assert routes - covered == set(), "add rows for these routes to TABLE"
+    assert covered - routes == set(), "these rows name routes that do not exist"
+
+
+@pytest.mark.parametrize("r", TABLE, ids=[r.id for r in TABLE])
+def test_each_row_addresses_its_route(built_worlds: Callable[[Phase], World], r: Row) -> None:
+    urls = built_worlds(WRITING).app.url_map.bind("localhost")
+    endpoint, _ = urls.match(r.url.format(a="some-id"), r.method)
+    assert endpoint == r.endpoint
+
+
+# -- nothing of one assessment reaches a user without a role in it -----------------------------
+@pytest.mark.parametrize(("role", "foreign"), [
+    *((role, "second") for role in MEMBERS_OF_FIRST), ("stranger", "first"),
+    ("admin", "first"), ("admin", "second")])
+def test_no_page_of_a_foreign_assessment(world_in: Callable[[Phase], World], role: str,
+                                         foreign: str) -> None:
+    """Every page and form of an assessment, in the phase where most are open, refuses a user
+    without a role in it (whatever their role elsewhere), and says nothing of it."""
+    world = world_in(FEEDBACK)
+    record = world.first if foreign == "first" else world.second
+    client = world.client(role)
+    before = snapshot(world.root)
+    for r in ASSESSMENT_ROWS:
+        response = send(client, world, r, form_for(world, r), record)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 403, f"{r.id}: {response.status_code}"
+        assert record.organization not in body, r.id
+        for text in world.foreign_texts(role):
+            assert text not in body, r.id
+    assert snapshot(world.root) == before
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_home_lists_only_ones_own_assessments(world_in: Callable[[Phase], World],
+                                              role: str) -> None:
+    world = world_in(WRITING)
+    page = world.client(role).get("/").get_data(as_text=True)
+    listed = {record.organization for record in (world.first, world.second)
+              if record.organization in page}
+    expected = {"stranger": {SECOND_ORGANIZATION}, "admin": set()}.get(
+        role, {world.first.organization})
+    assert listed == expected
+
+
+# -- unreadable files and expired forms leak nothing either --------------------------------
+def test_home_hides_a_foreign_assessment_with_an_unreadable_file(
+        world_in: Callable[[Phase], World]) -> None:
+    world = world_in(WRITING)
+    world.data_file(world.second).path.write_bytes(b"{not json")
+    page = world.client("writer").get("/").get_data(as_text=True)
+    assert SECOND_ORGANIZATION not in page
+
+
+@pytest.mark.parametrize("role", ["writer", "leader", "stranger"])
+def test_a_refused_consensus_form_without_csrf_token_is_403(tmp_path: Path, role: str) -> None:
+    world = build_world(tmp_path, CONSENSUS, WTF_CSRF_ENABLED=True, TESTING=False)
+    response = world.client(role).post(world.url(A + f"/consensus/items/{ITEM}"),
+                                       data=consensus_entry(world))
+    assert response.status_code == 403
