@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from assessor import create_app
 from assessor.web.context import USERS_KEY
 
-from .browser import CHROMIUM_ARGS, chromium_path, serve
+from .browser import launch, serve, sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -21,9 +21,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = chromium_path()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -42,13 +41,6 @@ def base_url(app: Flask) -> Iterator[str]:
         yield url
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -58,7 +50,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) -> None:
-    sign_in(page, base_url, COORDINATOR)
+    sign_in_page(page, base_url, COORDINATOR)
     expect(page.get_by_text("No assessments for you yet")).to_be_visible()
     page.get_by_role("button", name="New assessment").click()
     page.get_by_label("Organization").fill("Riverside Textiles")
