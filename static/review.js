@@ -1,19 +1,26 @@
-// Review page: move the highlighted scoring band as the examiner picks a score.
-// The server highlights the saved score's band; this only keeps it in step with the select.
+// Review page: keep the highlighted scoring band in sight and in step with the score select.
+// The server highlights the saved score's band; this only follows the select as it changes.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  const select = document.querySelector("select[data-band-select]");
-  if (!select) return;
-  const bands = document.querySelectorAll("[data-band-min][data-band-max]");
-  const label = document.querySelector("[data-band-label]:not([data-band-min])");
-
-  // Scroll only the bands panel (not the page) so the highlighted band is in sight.
+  // Scroll only the bands panel (not the page) so the highlighted band is in sight below the
+  // panel's heading; the panel scrolls by itself only on screens wide and tall enough for it to
+  // stay beside the entry.
   const showInPanel = (band) => {
     const panel = band.closest(".band-panel");
     if (panel && panel.scrollHeight > panel.clientHeight) {
-      panel.scrollTop += band.getBoundingClientRect().top - panel.getBoundingClientRect().top - 8;
+      const heading = panel.querySelector("h2");
+      const below = heading ? heading.getBoundingClientRect().bottom : panel.getBoundingClientRect().top;
+      panel.scrollTop += band.getBoundingClientRect().top - below - 8;
     }
   };
+
+  const saved = document.querySelector(".band-current");
+  if (saved) showInPanel(saved);
+
+  const select = document.querySelector("select[data-band-select]");
+  if (!select) return;  // a submitted, read-only review
+  const bands = document.querySelectorAll("[data-band-min][data-band-max]");
+  const label = document.querySelector("[data-band-label]:not([data-band-min])");
 
   const highlight = () => {
     const score = select.value === "" ? null : Number(select.value);
@@ -35,7 +42,5 @@ document.addEventListener("DOMContentLoaded", () => {
     if (current) showInPanel(current);
   };
 
-  const saved = document.querySelector(".band-current");
-  if (saved) showInPanel(saved);
   select.addEventListener("change", highlight);
 });

@@ -144,9 +144,15 @@ def examiner_scores_blind_then_sees_the_other(page: Page, base_url: str,
     page.get_by_role("button", name=re.compile("^Submit")).click()
     expect(page.get_by_role("status").filter(has_text="is submitted and now read-only")
            ).to_be_visible()
-    expect(score).to_be_disabled()
-    expect(textbox(page, "Approach")).to_be_disabled()
+    # Read-only: the entry is shown as text, with no field or button left to change it.
+    expect(score).to_have_count(0)
+    expect(textbox(page, "Approach")).to_have_count(0)
     expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
+    own = page.get_by_role("region", name="Your review")
+    expect(own.locator(".own-score")).to_have_text("55%")
+    expect(own).to_contain_text("A yearly vision review with all plant managers.")
+    expect(own.get_by_role("listitem")).to_have_text(
+        ["Vision reviewed every March #K1", "Town halls are not evaluated"])
     expect(others.get_by_role("article")).to_have_count(1)
     expect(others).to_contain_text("Bob Chen")
     expect(others.locator(".other-score")).to_have_text("30%")

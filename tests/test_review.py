@@ -231,9 +231,16 @@ def test_examiner_saves_a_draft_then_submits(in_review: AssessmentRecord, store:
     assert (done.score, done.submitted) == (60, True)
     assert audit_actions(store, in_review) == ["review_draft_saved", "score_submitted"]
     page = ann.get(item_url(in_review)).get_data(as_text=True)
-    assert "submitted and read-only" in page
-    assert re.search(r"<fieldset\s+disabled", page)
-    assert 'name="submit_entry"' not in page
+    assert "and read-only; the coordinator can reopen it" in page
+    # One message says the entry is submitted: the flash, not a second notice beside it.
+    assert page.count('class="flash ') == 1 and "is submitted and now read-only" in page
+    # Read-only: the entry is shown as text, with no field or button left to change it.
+    assert "<textarea" not in page and "<select" not in page
+    assert 'name="submit_entry"' not in page and 'name="save_draft"' not in page
+    assert '<strong class="own-score">60%</strong>' in page
+    assert re.search(r'<li>Annual plan reviewed monthly <abbr class="review-tag" '
+                     r'title="Export markets">#K1</abbr></li>', page)
+    assert page.count('<dd class="muted">no note</dd>') == 4  # no note written this time
 
 
 def test_submitted_entry_cannot_be_changed(in_review: AssessmentRecord, store: Store,
