@@ -312,11 +312,14 @@ def test_coordinator_records_consensus_and_the_index_shows_points(
 def test_index_shows_scores_statistics_and_agreement(
         client: FlaskClient, in_consensus: AssessmentRecord) -> None:
     page = client.get(index_url(in_consensus)).get_data(as_text=True)
-    for name in ("ann", "bob", "cai"):
-        assert f'title="{name.title()}">{name}</th>' in page
+    for code, name in (("E1", "ann"), ("E2", "bob"), ("E3", "cai")):
+        # a short column label, the display name in the legend and on the label itself
+        assert f'<abbr title="{name.title()}">{code}</abbr></th>' in page
+        assert f'<span class="examiner-code">{code}</span> {name.title()}</span>' in page
     assert "Kendall's W = " in page
-    assert "Covers 3 item(s) scored by all of 3 examiner(s): ann, bob, cai." in page
-    assert "Overall band 1:" in page
+    assert "Covers 3 items, each scored by all 3 examiners: Ann, Bob and Cai." in page
+    assert "Provisional band 1:" in page  # no consensus recorded yet
+    assert "Not final: 23 items have no consensus yet" in page
     assert "<svg" in page and "points-chart" in page
 
 
@@ -470,6 +473,8 @@ def test_calibration_is_for_the_coordinator(
                      5)
     page = client.get(url).get_data(as_text=True)
     assert "How to read it" in page
-    rows = re.findall(r'<tr><th scope="row">(\w+) <small class="muted">\w+</small></th>\s*'
+    rows = re.findall(r'<tr><th scope="row"><span class="examiner-code">(E\d+)</span> (\w+) '
+                      r'<small class="muted">\w+</small></th>\s*'
                       r'<td class="num">(\d+)</td>\s*<td class="num">([^<]+)</td>', page)
-    assert rows == [("Ann", "1", "-15.0"), ("Bob", "1", "+0.0"), ("Cai", "1", "+15.0")]
+    assert rows == [("E1", "Ann", "1", "-15.0"), ("E2", "Bob", "1", "+0.0"),
+                    ("E3", "Cai", "1", "+15.0")]

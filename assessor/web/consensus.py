@@ -6,6 +6,8 @@ examiner's entry and, to the coordinator or consensus lead, the form to record t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -30,6 +32,7 @@ from ..consensus import (
 )
 from ..criteria import Item
 from ..key_factors import KeyFactor, key_factors
+from ..report import format_points
 from ..review import Review, ReviewError, all_reviews, check_score
 from ..settings import load_settings
 from ..statements import Statement, StatementError, format_statements, parse_statements
@@ -46,6 +49,17 @@ MAX_STATEMENTS_CHARS = 20000
 def figure(value: float | None, style: str = "%.1f") -> str:
     """A statistic for a table cell; a dash where there is none (no scores, one score)."""
     return "–" if value is None else style % value
+
+
+@bp.app_template_filter("points")
+def points(value: float) -> str:
+    """Points as the feedback report writes them (512.5, 500, 8.25): the same in table and chart."""
+    return format_points(value)
+
+
+def examiner_codes(examiners: Iterable[str]) -> dict[str, str]:
+    """Short column labels E1, E2, ... in name order, the same on the overview and item pages."""
+    return {examiner: f"E{number}" for number, examiner in enumerate(sorted(examiners), 1)}
 
 
 def _normalized(text: str | None) -> str:
@@ -106,11 +120,13 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
         load_settings(ctx.data_file).variance_threshold))
     names = _names()
     # The table is the bulk of the page and the same for all its readers: render it once per
-    # version of the data (and of the examiners' names shown in its header).
+    # version of the data and of the examiners' names in its legend (they live in users.json).
+    shown_names = tuple(names.get(examiner, examiner) for examiner in board.examiners)
     items_table = ctx.data_file.derived(
-        f"consensus_table:{hash(tuple(sorted(names.items())))}",
+        f"consensus_table:{shown_names!r}",
         lambda: Markup(render_template(  # rendered by our own autoescaping template
             "_consensus_table.html", board=board, names=names,
+            codes=examiner_codes(board.examiners),
             item_url=url_for("consensus.item", assessment_id=ctx.record.id, item_id=""))))
     return render_template("consensus_index.html", ctx=ctx, board=board, names=names,
                            agreement_labels=AGREEMENT_LABELS, items_table=items_table)
@@ -163,7 +179,8 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
 def calibration_page(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CALIBRATION)
     rows = calibration(stored_scores(ctx.data_file), consensus_records(ctx.data_file))
-    return render_template("consensus_calibration.html", ctx=ctx, rows=rows, names=_names())
+    return render_template("consensus_calibration.html", ctx=ctx, rows=rows, names=_names(),
+                           codes=examiner_codes(row.examiner for row in rows))
 
 
 def _item(ctx: AssessmentContext, item_id: str) -> Item:
@@ -193,7 +210,8 @@ def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # typ
             record: ConsensusRecord | None, reviews: list[Review], factors: list[KeyFactor]):
     """The item page: `reviews` are all entries of the assessment (for the discussion order)."""
     threshold = load_settings(ctx.data_file).variance_threshold
-    statistics = statistics_by_item(ctx.framework, submitted_scores(reviews), threshold)
+    scores = submitted_scores(reviews)
+    statistics = statistics_by_item(ctx.framework, scores, threshold)
     before, after = neighbours_in(discussion_order(ctx.framework, statistics), discussed.id)
     return render_template(
         "consensus_item.html", ctx=ctx, item=discussed, form=form, record=record,
@@ -203,6 +221,7 @@ def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # typ
         guideline=ctx.framework.scoring.guidelines[discussed.kind],
         chosen_score=_chosen_score(form),
         can_set=ctx.can(Action.SET_CONSENSUS, discussed.id), names=_names(),
+        codes=examiner_codes({e for by_examiner in scores.values() for e in by_examiner}),
     )
 
 
