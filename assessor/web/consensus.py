@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from ..access import Action
 from ..consensus import (
@@ -38,11 +38,11 @@ from ..settings import load_settings
 from ..statements import Statement, StatementError, format_statements, parse_statements
 from ..stats import AGREEMENT_LABELS
 from .context import AssessmentContext, answers_refusals, load_assessment, users, utc_now
+from .forms import length_limit, normalized_text, statements_field
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
 
 MAX_RATIONALE_CHARS = 5000
-MAX_STATEMENTS_CHARS = 20000
 
 
 @bp.app_template_filter("figure")
@@ -62,28 +62,18 @@ def examiner_codes(examiners: Iterable[str]) -> dict[str, str]:
     return {examiner: f"E{number}" for number, examiner in enumerate(sorted(examiners), 1)}
 
 
-def _normalized(text: str | None) -> str:
-    """Browsers send CRLF line ends; store LF and no surrounding blank space."""
-    return (text or "").replace("\r\n", "\n").strip()
-
-
-def _too_long(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
-                                     "Nothing was saved; your text is kept below.")
 
 
 class ConsensusForm(FlaskForm):
     # A text field, not IntegerField: a wrong entry is kept as typed and explained below.
-    score = StringField("Consensus score (%)", filters=[_normalized], validators=[
+    score = StringField("Consensus score (%)", filters=[normalized_text], validators=[
         DataRequired(message="Enter the consensus score: a percentage from 0 to 100.")])
-    rationale = TextAreaField("Rationale", filters=[_normalized], validators=[
+    rationale = TextAreaField("Rationale", filters=[normalized_text], validators=[
         DataRequired(message="Write the rationale: why the team settled on this score. It "
                              "stays with the score and explains it later."),
-        _too_long(MAX_RATIONALE_CHARS, "The rationale")])
-    strengths = TextAreaField("Strengths", filters=[_normalized],
-                              validators=[_too_long(MAX_STATEMENTS_CHARS, "Strengths")])
-    ofis = TextAreaField("Opportunities for improvement", filters=[_normalized],
-                         validators=[_too_long(MAX_STATEMENTS_CHARS, "OFIs")])
+        length_limit(MAX_RATIONALE_CHARS, "The rationale")])
+    strengths = statements_field("Strengths", "Strengths")
+    ofis = statements_field("Opportunities for improvement", "OFIs")
 
     def __init__(self, step: int, known_factors: set[str], **kwargs: object) -> None:
         super().__init__(**kwargs)

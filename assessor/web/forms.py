@@ -12,6 +12,25 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from ..answers import MAX_ANSWER_BYTES, answer_too_long
 from ..criteria import Question
 
+MAX_STATEMENTS_CHARS = 20000
+
+
+def normalized_text(text: str | None) -> str:
+    """Browsers send CRLF line ends; store LF and no surrounding blank space, so an untouched
+    text compares equal to what is stored."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def length_limit(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
+                                     "Nothing was saved; your text is kept below.")
+
+
+def statements_field(label: str, what: str) -> TextAreaField:
+    """Strengths or OFIs: one statement per line (parsed and checked by the form)."""
+    return TextAreaField(label, filters=[normalized_text],
+                         validators=[length_limit(MAX_STATEMENTS_CHARS, what)])
+
 
 class NewAssessmentForm(FlaskForm):
     organization = StringField("Organization", validators=[DataRequired(), Length(max=200)])

@@ -12,7 +12,7 @@ from ..answers import AnswerEdit, load_answers, save_answers, unanswered
 from ..criteria import Item, Question, Text
 from ..progress import assessment_progress, of_questions
 from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
-from .forms import answer_field, answers_form_class, revision_field
+from .forms import answer_field, answers_form_class, normalized_text, revision_field
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 # Writers are assigned the profile like an item, under this id.
@@ -102,10 +102,6 @@ def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     return render_template("answers.html", ctx=ctx, answers=stored, progress=progress)
 
 
-def _normalized(text: str | None) -> str:
-    """Browsers send CRLF line ends; store LF so an untouched answer compares equal."""
-    return (text or "").replace("\r\n", "\n").strip()
-
 
 def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-untyped-def]
     """Show a page of questions; on POST save what changed, refusing stale overwrites."""
@@ -172,7 +168,7 @@ def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-de
         base = int(form[revision_field(question.id)].data or 0)
     except ValueError:
         abort(400, description=f"The revision sent for question {question.id} is not a number.")
-    return AnswerEdit(question.id, _normalized(form[answer_field(question.id)].data), base)
+    return AnswerEdit(question.id, normalized_text(form[answer_field(question.id)].data), base)
 
 
 def _saved_message(count: int) -> str:

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import Field, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, Length, ValidationError
+from wtforms.validators import AnyOf, ValidationError
 
 from ..access import Action, Role
 from ..answers import load_answers
@@ -35,27 +35,19 @@ from ..review import (
 from ..statements import Statement, StatementError, format_statements, parse_statements
 from ..team import holders
 from .context import AssessmentContext, answers_refusals, load_assessment, users, utc_now
+from .forms import length_limit, normalized_text, statements_field
 
 bp = Blueprint("review", __name__, url_prefix="/a/<assessment_id>/review")
 
 MAX_NOTE_CHARS = 5000
-MAX_STATEMENTS_CHARS = 20000
 # Who sees the whole team's progress (states only); examiners see their own items.
 PROGRESS_READERS = frozenset({Role.COORDINATOR, Role.LEADER})
 
-
-def _normalized(text: str | None) -> str:
-    """Browsers send CRLF line ends; store LF and no surrounding blank space."""
-    return (text or "").replace("\r\n", "\n").strip()
 
 
 def note_field(dimension_id: str) -> str:
     return f"note_{dimension_id}"
 
-
-def _too_long(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
-                                     "Nothing was saved; your text is kept below.")
 
 
 @functools.cache
@@ -70,10 +62,8 @@ def review_form_class(dimensions: tuple[Dimension, ...], step: int) -> type[Flas
             validate_choice=False,  # AnyOf below says what is wrong; "%%" is a literal "%"
             validators=[AnyOf(["", *scores], message=f"Pick a score from the list: 0 to 100%% "
                                                      f"in steps of {step}.")])
-        strengths = TextAreaField("Strengths", filters=[_normalized],
-                                  validators=[_too_long(MAX_STATEMENTS_CHARS, "Strengths")])
-        ofis = TextAreaField("Opportunities for improvement", filters=[_normalized],
-                             validators=[_too_long(MAX_STATEMENTS_CHARS, "OFIs")])
+        strengths = statements_field("Strengths", "Strengths")
+        ofis = statements_field("Opportunities for improvement", "OFIs")
         save_draft = SubmitField("Save draft")
         submit_entry = SubmitField("Submit (then read-only)")
 
@@ -84,8 +74,8 @@ def review_form_class(dimensions: tuple[Dimension, ...], step: int) -> type[Flas
 
     for dimension in dimensions:
         setattr(ReviewForm, note_field(dimension.id), TextAreaField(
-            dimension.title.en, filters=[_normalized],
-            validators=[_too_long(MAX_NOTE_CHARS, f"The {dimension.title.en} note")]))
+            dimension.title.en, filters=[normalized_text],
+            validators=[length_limit(MAX_NOTE_CHARS, f"The {dimension.title.en} note")]))
     return ReviewForm
 
 
