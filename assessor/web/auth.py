@@ -93,6 +93,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def load_user_and_require_login():  # type: ignore[no-untyped-def]
         g.user = None
+        if request.endpoint == "static":
+            return None  # stylesheets and scripts: no account lookup on every file
         username = session.get("user")
         if username:
             user = users().get(username)
