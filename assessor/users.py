@@ -7,14 +7,15 @@ makes every cookie issued before invalid, wherever it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from .repositories import UserRepository
+from tinydb import Query
 
+from .storage.files import DataFile
+
+USERS_TABLE = "users"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the username does not exist, so both failures take the same time.
@@ -35,7 +36,7 @@ class User:
     language: str | None = None  # the interface language the user chose, if any
 
 
-def _user(doc: Mapping[str, Any]) -> User:
+def _user(doc: dict) -> User:
     return User(username=doc["username"], display_name=doc["display_name"],
                 is_admin=doc["is_admin"], session_epoch=doc["session_epoch"],
                 is_demo=doc.get("is_demo", False), language=doc.get("language"))
@@ -44,21 +45,23 @@ def _user(doc: Mapping[str, Any]) -> User:
 class Users:
     """The accounts of one installation, kept in their own data file."""
 
-    def __init__(self, accounts: UserRepository, hasher: PasswordHasher) -> None:
-        self.accounts = accounts
+    def __init__(self, data_file: DataFile, hasher: PasswordHasher) -> None:
+        self.data_file = data_file
         self.hasher = hasher
         self._absent_hash = hasher.hash(_ABSENT_USER_HASH_SOURCE)
 
     def all(self) -> list[User]:
-        return sorted((_user(doc) for doc in self.accounts.all()),
+        return sorted((_user(doc) for doc in self.data_file.documents(USERS_TABLE)),
                       key=lambda user: user.username)
 
     def get(self, username: str) -> User | None:
-        doc = self.accounts.find(username)
-        return _user(doc) if doc else None
+        for doc in self.data_file.documents(USERS_TABLE):
+            if doc["username"] == username:
+                return _user(doc)
+        return None
 
     def exists(self) -> bool:
-        return bool(self.accounts.all())
+        return any(True for _ in self.data_file.documents(USERS_TABLE))
 
     def create(self, username: str, display_name: str, password: str, is_admin: bool = False,
                is_demo: bool = False) -> User:
@@ -71,13 +74,17 @@ class Users:
         doc = {"username": username, "display_name": display_name.strip() or username,
                "password_hash": self.hasher.hash(password), "is_admin": is_admin,
                "session_epoch": 0, "is_demo": is_demo}
-        if not self.accounts.insert(doc):
-            raise UserError(f"The username '{username}' is taken.")
+        with self.data_file.transaction() as db:
+            table = db.table(USERS_TABLE)
+            if table.contains(Query().username == username):
+                raise UserError(f"The username '{username}' is taken.")
+            table.insert(doc)
         return _user(doc)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password is right, else None (never saying which half was wrong)."""
-        doc = self.accounts.find(username.strip().lower())
+        doc = next((d for d in self.data_file.documents(USERS_TABLE)
+                    if d["username"] == username.strip().lower()), None)
         stored_hash = doc["password_hash"] if doc else self._absent_hash
         try:
             self.hasher.verify(stored_hash, password)
@@ -101,11 +108,6 @@ class Users:
         user = self._require(username)
         self._update(username, session_epoch=user.session_epoch + 1)
 
-    def set_language(self, username: str, language: str | None) -> None:
-        """Remember the interface language this user chose (None: follow the browser)."""
-        self._require(username)
-        self._update(username, language=language)
-
     def _require(self, username: str) -> User:
         user = self.get(username)
         if user is None:
@@ -117,4 +119,5 @@ class Users:
         self._update(username, language=language)
 
     def _update(self, username: str, **fields: object) -> None:
-        self.accounts.update(username, **fields)
+        with self.data_file.transaction() as db:
+            db.table(USERS_TABLE).update(fields, Query().username == username)
