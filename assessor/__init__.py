@@ -39,7 +39,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        LANGUAGE="en",
+        # The interface language when neither the user nor the browser names one (zh_CN or
+        # en), and the time zone times are shown in (unset: Asia/Shanghai for Chinese, UTC
+        # for English): ASSESSOR_DEFAULT_LANGUAGE, ASSESSOR_DEFAULT_TIMEZONE.
+        DEFAULT_LANGUAGE="en",
+        DEFAULT_TIMEZONE=None,
         PASSWORD_PROFILE="default",
         LOGIN_RATE_LIMIT="5 per minute",
     )
@@ -49,8 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
-    from . import cli, web
+    from . import cli, i18n, web
 
+    i18n.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

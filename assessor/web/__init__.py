@@ -10,7 +10,7 @@ from ..access import Action, Role
 from ..rendering import render_markdown
 from ..storage.store import Store
 from ..users import Users
-from . import admin, auth, consensus, errors, home, questionnaire, report, review, team
+from . import admin, auth, consensus, errors, home, language, questionnaire, report, review, team
 from .context import STORE_KEY, USERS_KEY
 
 csrf = CSRFProtect()
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
     app.register_blueprint(admin.bp)
+    app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
     app.jinja_env.globals.update(Action=Action, Role=Role)
     for blueprint in (home.bp, questionnaire.bp, team.bp, review.bp, consensus.bp, report.bp):
         app.register_blueprint(blueprint)

@@ -25,7 +25,7 @@ from .context import current_user, users
 bp = Blueprint("auth", __name__)
 # In-memory counters fit one server process; several processes each count on their own.
 limiter = Limiter(get_remote_address, storage_uri="memory://")
-_PUBLIC_ENDPOINTS = {"auth.login", "static"}
+_PUBLIC_ENDPOINTS = {"auth.login", "language.switch", "static"}
 
 
 class LoginForm(FlaskForm):
