@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -113,7 +114,7 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
     # version of the data and of the examiners' names in its legend (they live in users.json).
     shown_names = tuple(names.get(examiner, examiner) for examiner in board.examiners)
     items_table = ctx.data_file.derived(
-        f"consensus_table:{shown_names!r}",
+        f"consensus_table:{get_locale()}:{shown_names!r}",  # and per interface language
         lambda: Markup(render_template(  # rendered by our own autoescaping template
             "_consensus_table.html", board=board, names=names,
             codes=examiner_codes(board.examiners),
