@@ -59,7 +59,7 @@ def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) ->
     expect(page.get_by_role("heading", name="Riverside Textiles")).to_be_visible()
 
     item_row = page.locator("tr", has=page.get_by_role("link", name=re.compile("Role of senior")))
-    expect(item_row).to_contain_text("0/11")
+    expect(item_row).to_contain_text("0/13")
     item_row.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("4.1.2")
 
@@ -67,11 +67,11 @@ def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) ->
     page.locator("#answer_4_1_2_a").fill(answer)
     page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_role("status")).to_contain_text("Saved 1 answer")
-    expect(page.locator(".section-progress")).to_contain_text("1/11")
+    expect(page.locator(".section-progress")).to_contain_text("1/13")
 
     page.reload()
     expect(page.locator("#answer_4_1_2_a")).to_have_value(answer)
     page.get_by_role("link", name="Overview").click()
-    expect(item_row).to_contain_text("1/11")
+    expect(item_row).to_contain_text("1/13")
     page.get_by_role("link", name="Read answers").click()
     expect(page.locator(".answer-text strong")).to_have_text("every March")

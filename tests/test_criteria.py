@@ -36,6 +36,29 @@ RESULTS_ITEMS = ["4.7.2", "4.7.3", "4.7.4", "4.7.5", "4.7.6", "4.7.7"]
 # Item scoring bands of the reference scoring guidelines, in percent, for both kinds of item.
 REFERENCE_BANDS = [(0, 5), (10, 25), (30, 45), (50, 65), (70, 85), (90, 100)]
 YES_NO_OPENER = re.compile(r"(Do|Does|Is|Are|Has|Have|Can)\b")
+# The question letters of the first release (17 in the profile, 209 in items): answers may point
+# at any of them, so each must stay in the file, asked or retired, for good.
+FIRST_RELEASE_LETTERS = {
+    "P.1": "abcdefghij", "P.2": "abcdefg",
+    "4.1.2": "abcdefghijk", "4.1.3": "abcdefghi", "4.1.4": "abcdefghi", "4.2.2": "abcdefghij",
+    "4.2.3": "abcdefghij", "4.3.2": "abcdefghij", "4.3.3": "abcdefghijk", "4.4.2": "abcdefghijkl",
+    "4.4.3": "abcdefgh", "4.4.4": "abcdefghi", "4.4.5": "abcdefgh", "4.4.6": "abcdefg",
+    "4.4.7": "abcdefg", "4.5.2": "abcdefghij", "4.5.3": "abcdefghijk", "4.6.2": "abcdefghij",
+    "4.6.3": "abcdefghi", "4.7.2": "abcdefgh", "4.7.3": "abcdefgh", "4.7.4": "abcdefgh",
+    "4.7.5": "abcdefgh", "4.7.6": "abcdefgh", "4.7.7": "abcdefgh",
+}
+# The 2026-11 wording review (issue 8): duplicates retired into the question that now asks it.
+RETIRED_2026_11 = {
+    "4.1.4.e": "4.1.4.d", "4.5.3.g": "4.6.3.b", "4.5.3.h": "4.6.2.h", "4.5.3.j": "4.6.3.h",
+}
+# Terms the review replaced; none may come back in a question asked or a scoring text.
+SUPERSEDED_TERMS = [
+    "行动计划", "愿景、使命", "公众关注", "钱包份额", "可行动的", "容许经过评估", "保持敏感",
+    "失效模式风险评估", "顾客参与", "先行指标", "单位销量保修索赔", "损工伤害率", "单位产能产出",
+    "供方自我认证", "还没有人", "推行", "至少近三年", "三年以上", "leading indicator",
+]
+TREND_ZH = "至少三个周期（一般为近三年及以上）"
+TREND_EN = "over at least three periods (usually the last three years or more)"
 
 Edit = tuple[str, str]
 
@@ -149,6 +172,56 @@ def test_questions_are_plentiful_and_unique(framework: Framework) -> None:
     assert len(set(ids)) == len(ids)
     thin = {item.id: len(item.questions) for item in framework.items if len(item.questions) < 5}
     assert thin == {}
+
+
+def test_no_question_id_of_the_first_release_is_dropped(framework: Framework) -> None:
+    first_release = [f"{parent}.{letter}" for parent, letters in FIRST_RELEASE_LETTERS.items()
+                     for letter in letters]
+    assert len(first_release) == 17 + 209
+    assert [qid for qid in first_release if not framework.has_question(qid)] == []
+
+
+def test_retired_questions_of_the_real_file(framework: Framework) -> None:
+    retired = {q.id: q.retired.merged_into for q in framework.iter_retired_questions()
+               if q.retired is not None}
+    assert retired == RETIRED_2026_11
+    asked = {q.id for q in framework.iter_questions()}
+    assert asked.isdisjoint(retired) and set(retired.values()) <= asked
+    for qid in retired:
+        question, item = framework.question(qid), framework.item_of(qid)
+        assert item is not None and question in item.retired_questions
+        assert question not in item.questions
+        assert question.retired is not None and question.retired.reason.en.strip()
+        assert question.changes  # the file says what happened to it
+
+
+def test_every_changed_question_says_why(framework: Framework) -> None:
+    """Each note on a question names the revision it belongs to."""
+    notes = [(q.id, note) for item in framework.items
+             for q in (*item.questions, *item.retired_questions) for note in q.changes]
+    assert len(notes) >= 60
+    assert [(qid, note) for qid, note in notes if not note.startswith("2026-11: ")] == []
+
+
+def test_superseded_terms_are_gone(framework: Framework) -> None:
+    asked = [(q.id, q.text) for q in framework.iter_questions()]
+    scoring = list(texts_in(framework.scoring, "scoring"))
+    found = [(where, term) for where, text in asked + scoring for term in SUPERSEDED_TERMS
+             if term in text.zh or term in text.en]
+    assert found == []
+
+
+def test_results_questions_ask_for_trends_in_one_phrase(framework: Framework) -> None:
+    questions = [q for item in framework.items if item.kind is ItemKind.RESULTS
+                 for q in item.questions]
+    assert len(questions) >= 48
+    odd = [q.id for q in questions
+           if q.text.zh.count(TREND_ZH) != 1 or q.text.en.count(TREND_EN) != 1]
+    assert odd == []
+
+
+def test_context_questions_of_the_real_file(framework: Framework) -> None:
+    assert [q.id for q in framework.iter_questions() if q.context] == ["4.2.2.i", "4.2.3.b"]
 
 
 def test_every_text_has_chinese_and_english(framework: Framework) -> None:
@@ -276,6 +349,40 @@ def test_minimal_fixture_is_valid(tmp_path: Path) -> None:
     assert len(framework.scoring.overall) == 3
 
 
+def test_retired_questions_are_kept_but_not_asked(tmp_path: Path) -> None:
+    framework = load_framework(write(tmp_path, variant()))
+    item = framework.item("4.7.2")
+    assert [q.id for q in item.questions] == ["4.7.2.a"]  # what writers answer and progress counts
+    assert [q.id for q in item.retired_questions] == ["4.7.2.b", "4.7.2.c"]
+    assert [q.id for q in framework.iter_questions()] == [
+        "P.1.a", "4.1.2.a", "4.1.2.b", "4.1.3.a", "4.7.2.a"]
+    assert [q.id for q in framework.iter_retired_questions()] == ["4.7.2.b", "4.7.2.c"]
+    merged, dropped = item.retired_questions
+    assert merged.is_retired and merged.retired is not None
+    assert merged.retired.merged_into == "4.7.2.a"
+    assert merged.retired.reason == Text(zh="与4.7.2.a重复。", en="Asked again by 4.7.2.a.")
+    assert merged.text.en == "Which way do your key product measures move?"
+    assert dropped.retired is not None and dropped.retired.merged_into is None
+    assert not item.questions[0].is_retired
+    assert item.questions[0].changes == (
+        "r2: now asks for trends as well (4.7.2.b merged into it)",)
+    # An id keeps its meaning for good: a retired question is still found by its id.
+    assert framework.has_question("4.7.2.b") and framework.question("4.7.2.b") is merged
+    item_of = {qid: framework.item_of(qid) for qid in ("4.7.2.a", "4.7.2.c", "4.1.3.a", "P.1.a")}
+    assert {qid: i.id if i else None for qid, i in item_of.items()} == {
+        "4.7.2.a": "4.7.2", "4.7.2.c": "4.7.2", "4.1.3.a": "4.1.3", "P.1.a": None}
+    with pytest.raises(KeyError):
+        framework.item_of("4.7.2.z")
+
+
+def test_context_questions_are_marked(tmp_path: Path) -> None:
+    path = write(tmp_path, variant(
+        ("en: How do senior leaders talk with employees?\n",
+         "en: How do senior leaders talk with employees?\n            context: true\n")))
+    framework = load_framework(path)
+    assert [q.context for q in framework.item("4.1.2").questions] == [False, True]
+
+
 GOVERNANCE_QUESTIONS = (
     '        questions:\n'
     '          - id: "4.1.3.a"\n'
@@ -284,6 +391,7 @@ GOVERNANCE_QUESTIONS = (
     '              en: How do you keep governance transparent?\n'
 )
 STEPS = "on the 5% steps"
+MERGED = 'merged_into: "4.7.2.a"'
 
 # name -> (edits to the minimal framework, the problems they must cause)
 BREAKAGES: dict[str, tuple[tuple[Edit, ...], tuple[Expected, ...]]] = {
@@ -362,6 +470,73 @@ BREAKAGES: dict[str, tuple[tuple[Edit, ...], tuple[Expected, ...]]] = {
     "unknown-limit": (
         (("report_chars: 5000", "report_char: 5000"),),
         (Expected("framework.limits", "report_char:", ("unknown limit 'report_char'",)),),
+    ),
+    # retired questions: kept for their answers, so they keep their text and say where they went
+    "merged-into-unknown-question": (
+        ((MERGED, 'merged_into: "4.7.2.z"'),),
+        (Expected("question 4.7.2.b", "4.7.2.z", ("merged_into '4.7.2.z'", "names no question")),),
+    ),
+    "merged-into-a-retired-question": (
+        ((MERGED, 'merged_into: "4.7.2.c"'),),
+        (Expected("question 4.7.2.b", '"4.7.2.c"\n', ("merged_into '4.7.2.c'",
+                                                       "not a question that is still asked")),),
+    ),
+    "merged-into-an-item": (
+        ((MERGED, 'merged_into: "4.7.2"'),),
+        (Expected("question 4.7.2.b", 'merged_into: "4.7.2"',
+                  ("not a question that is still asked",)),),
+    ),
+    "merged-into-a-number": (
+        ((MERGED, "merged_into: 4.72"),),
+        (Expected("question 4.7.2.b", "merged_into: 4.72", ("must be a quoted question id",)),),
+    ),
+    "retired-english-missing": (
+        (("              en: Which way do your key product measures move?\n", ""),),
+        (Expected("question 4.7.2.b", "zh: 关键产品指标的趋势如何？",
+                  ("missing translation 'en' in 'text'",)),),
+    ),
+    "retired-reason-missing": (
+        (("              reason: {zh: 与4.7.2.a重复。, en: Asked again by 4.7.2.a.}\n", ""),),
+        (Expected("question 4.7.2.b", MERGED, ("'reason' must map each language",)),),
+    ),
+    "retired-reason-chinese-missing": (
+        (("reason: {zh: 不再单独提问。, en:", "reason: {en:"),),
+        (Expected("question 4.7.2.c", "reason: {en:", ("missing translation 'zh' in 'reason'",)),),
+    ),
+    "retired-without-retirement": (
+        (("            retired:\n              reason: {zh: 不再单独提问。, en: No longer asked on "
+          "its own.}\n", ""),),
+        (Expected("question 4.7.2.c", '- id: "4.7.2.c"', ("needs 'retired'",)),),
+    ),
+    "retirement-unknown-key": (
+        ((MERGED, 'merged_in: "4.7.2.a"'),),
+        (Expected("question 4.7.2.b", "merged_in:", ("unknown key 'merged_in'",)),),
+    ),
+    "asked-question-marked-retired": (
+        (("            changes:\n", "            retired: {reason: {zh: 停用。, en: Dropped.}}\n"
+                                   "            changes:\n"),),
+        (Expected("question 4.7.2.a", "retired: {reason", ("belongs under",
+                                                            "'retired_questions'")),),
+    ),
+    "retired-id-reuses-an-asked-id": (
+        (('- id: "4.7.2.c"', '- id: "4.7.2.a"  # reused'),),
+        (Expected("question 4.7.2.a", "# reused", ("duplicate id '4.7.2.a'",)),),
+    ),
+    "retired-id-malformed": (
+        (('- id: "4.7.2.c"', '- id: "4.7.3.c"'),),
+        (Expected("question 4.7.3.c", '"4.7.3.c"', ("malformed id '4.7.3.c'",)),),
+    ),
+    "retired-questions-not-a-list": (
+        (("        retired_questions:\n", "        retired_questions: {}\n        old:\n"),),
+        (Expected("item 4.7.2", "retired_questions: {}", ("must be a list",)),),
+    ),
+    "changes-not-a-list": (
+        (('            changes:\n              - "r2', '            changes: "r2'),),
+        (Expected("question 4.7.2.a", 'changes: "r2', ("'changes' must be a list of notes",)),),
+    ),
+    "context-not-true-or-false": (
+        (("            changes:\n", "            context: maybe\n            changes:\n"),),
+        (Expected("question 4.7.2.a", "context: maybe", ("'context' must be true or false",)),),
     ),
 }
 

@@ -48,7 +48,7 @@ def test_home_lists_assessments_with_progress(client: FlaskClient, store: Store,
                                               assessment: AssessmentRecord) -> None:
     page = client.get("/").get_data(as_text=True)
     assert "Test Works Ltd." in page
-    assert "0/226" in page  # 17 profile + 209 item questions, none answered
+    assert "0/239" in page  # 17 profile + 222 item questions, none answered
 
 
 def test_create_assessment(client: FlaskClient, store: Store) -> None:
@@ -79,8 +79,8 @@ def test_overview_shows_every_item_and_progress(client: FlaskClient,
                                             revision_key("4.1.2.a"): "0"})
     page = client.get(f"/a/{assessment.id}/").get_data(as_text=True)
     assert page.count('href="/a/' + assessment.id + '/items/') == 23
-    assert "1/11" in page  # 4.1.2 has 11 questions, one answered
-    assert "1/29" in page  # category 4.1: 11 + 9 + 9
+    assert "1/13" in page  # 4.1.2 has 13 questions, one answered
+    assert "1/32" in page  # category 4.1: 13 + 10 + 9
 
 
 def test_save_answer_then_read_it_back(client: FlaskClient, assessment: AssessmentRecord,

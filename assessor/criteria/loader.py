@@ -20,6 +20,7 @@ from .model import (
     Profile,
     ProfilePart,
     Question,
+    Retirement,
     Scoring,
     Text,
 )
@@ -63,8 +64,20 @@ def _text(node: dict) -> Text:
     return Text(zh=node["zh"].strip(), en=node["en"].strip())
 
 
-def _questions(node: dict) -> tuple[Question, ...]:
-    return tuple(Question(id=q["id"], text=_text(q["text"])) for q in node["questions"])
+def _question(node: dict) -> Question:
+    retired = node.get("retired")
+    return Question(
+        id=node["id"],
+        text=_text(node["text"]),
+        changes=tuple(note.strip() for note in node.get("changes", ())),
+        context=node.get("context", False),
+        retired=None if retired is None else Retirement(
+            reason=_text(retired["reason"]), merged_into=retired.get("merged_into")),
+    )
+
+
+def _questions(node: dict, key: str = "questions") -> tuple[Question, ...]:
+    return tuple(_question(q) for q in node.get(key, ()))
 
 
 def _guideline(node: dict) -> Guideline:
@@ -103,6 +116,7 @@ def _build(raw: dict, source: str) -> Framework:
                     kind=ItemKind(i["kind"]),
                     questions=_questions(i),
                     category_id=c["id"],
+                    retired_questions=_questions(i, "retired_questions"),
                 )
                 for i in c["items"]
             ),

@@ -31,19 +31,45 @@ class ItemKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Retirement:
+    """Why a question is no longer asked, and which question took over its content (if any)."""
+
+    reason: Text
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
+    """An open question. Its id keeps one meaning for good: answers are stored under it.
+
+    `changes` are the file's notes on how the wording changed between revisions; `context` marks
+    a question that asks for facts setting the context (what), not for an approach to be scored;
+    a `retired` question is no longer asked, but answers given to it stay readable.
+    """
+
     id: str
     text: Text
+    changes: tuple[str, ...] = ()
+    context: bool = False
+    retired: Retirement | None = None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
+    """A scored item. `questions` are the ones asked (what writers answer and progress counts);
+    `retired_questions` are no longer asked, kept so that answers given to them stay visible."""
+
     id: str
     title: Text
     points: int
     kind: ItemKind
     questions: tuple[Question, ...]
     category_id: str
+    retired_questions: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +174,19 @@ class Framework:
     source: str = ""
     _items: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+    _item_of: Mapping[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items = {item.id: item for category in self.categories for item in category.items}
         questions = {q.id: q for part in self.profile.parts for q in part.questions}
-        questions.update({q.id: q for item in items.values() for q in item.questions})
+        item_of = {}
+        for item in items.values():
+            for question in (*item.questions, *item.retired_questions):
+                questions[question.id] = question
+                item_of[question.id] = item
         object.__setattr__(self, "_items", MappingProxyType(items))
         object.__setattr__(self, "_questions", MappingProxyType(questions))
+        object.__setattr__(self, "_item_of", MappingProxyType(item_of))
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -165,10 +197,18 @@ class Framework:
         return self._items[item_id]
 
     def question(self, question_id: str) -> Question:
+        """The question with this id, asked or retired; KeyError if the framework has none."""
         return self._questions[question_id]
 
     def has_question(self, question_id: str) -> bool:
+        """Whether this id names a question of the framework, asked or retired."""
         return question_id in self._questions
+
+    def item_of(self, question_id: str) -> Item | None:
+        """The item a question (asked or retired) belongs to; None for a profile question."""
+        if question_id not in self._questions:
+            raise KeyError(question_id)
+        return self._item_of.get(question_id)
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:
@@ -187,8 +227,13 @@ class Framework:
         return before, after
 
     def iter_questions(self) -> Iterator[Question]:
-        """Every question, profile first, in framework order."""
+        """Every question asked (not the retired ones), profile first, in framework order."""
         for part in self.profile.parts:
             yield from part.questions
         for item in self._items.values():
             yield from item.questions
+
+    def iter_retired_questions(self) -> Iterator[Question]:
+        """Every retired question, in framework order."""
+        for item in self._items.values():
+            yield from item.retired_questions

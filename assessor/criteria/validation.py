@@ -16,6 +16,7 @@ from .yaml_source import LocatedDict
 CATEGORY_ID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 PROFILE_PART_ID = re.compile(r"^[A-Z]+\.[0-9]+$")
 LIMIT_KEYS = tuple(f.name for f in fields(Limits))
+RETIREMENT_KEYS = ("reason", "merged_into")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class FrameworkValidator:
         self.file = file
         self.problems: list[Problem] = []
         self._seen_ids: dict[str, int | None] = {}
+        self._asked_ids: set[str] = set()  # questions asked (not retired)
+        self._merges: list[tuple[str, LocatedDict]] = []  # (retired id, its 'retired' mapping)
 
     # -- reporting -------------------------------------------------------------------------
     def _report(self, entry: str, node: Any, message: str, key: str | None = None) -> None:
@@ -114,6 +117,7 @@ class FrameworkValidator:
         if profile:
             self._profile(profile)
         self._categories(root, total)
+        self._merge_targets()
         scoring = self._mapping(root.get("scoring"), "scoring", root)
         if scoring:
             self._scoring(scoring, total)
@@ -137,13 +141,74 @@ class FrameworkValidator:
                                  "of characters (0 for no limit)", key)
         return self._points(header, "total_points", "framework")
 
-    def _questions(self, node: LocatedDict, parent_id: str, entry: str) -> None:
+    def _questions(self, node: LocatedDict, parent_id: str, entry: str,
+                   retired_allowed: bool = False) -> None:
+        """The questions asked, and (in an item) the retired ones kept for their answers."""
         pattern = re.compile(rf"^{re.escape(parent_id)}\.[a-z]+$")
         for raw in self._list(node, "questions", entry):
             question = self._mapping(raw, f"{entry} question", node)
             if question:
-                qid = self._id(question, "question", pattern, f"{parent_id}.a")
-                self._text(question, "text", f"question {qid}")
+                self._question(question, pattern, parent_id, retired=False)
+        if not retired_allowed or "retired_questions" not in node:
+            return
+        retired = node["retired_questions"]
+        if not isinstance(retired, list):
+            self._report(entry, node, "'retired_questions' must be a list of questions",
+                         "retired_questions")
+            return
+        for raw in retired:
+            question = self._mapping(raw, f"{entry} retired question", node)
+            if question:
+                self._question(question, pattern, parent_id, retired=True)
+
+    def _question(self, question: LocatedDict, pattern: re.Pattern[str], parent_id: str,
+                  retired: bool) -> None:
+        qid = self._id(question, "question", pattern, f"{parent_id}.a")
+        entry = f"question {qid}"
+        self._text(question, "text", entry)
+        changes = question.get("changes", ["-"])
+        if not (isinstance(changes, list) and changes
+                and all(isinstance(note, str) and note.strip() for note in changes)):
+            self._report(entry, question, "'changes' must be a list of notes (one string each)",
+                         "changes")
+        if not isinstance(question.get("context", False), bool):
+            self._report(entry, question, "'context' must be true or false", "context")
+        if not retired:
+            if qid != "?":
+                self._asked_ids.add(qid)
+            if "retired" in question:
+                self._report(entry, question, "a question that is no longer asked belongs under "
+                             "its item's 'retired_questions', not 'questions'", "retired")
+            return
+        retirement = question.get("retired")
+        if not isinstance(retirement, LocatedDict):
+            self._report(entry, question, "a retired question needs 'retired' with its 'reason' "
+                         "(and 'merged_into' if another question took its place)", "retired")
+            return
+        self._text(retirement, "reason", entry)
+        for key in retirement:
+            if key not in RETIREMENT_KEYS:
+                self._report(entry, retirement, f"unknown key '{key}' in 'retired' (known: "
+                             f"{', '.join(RETIREMENT_KEYS)})", key)
+        if "merged_into" in retirement:
+            self._merges.append((qid, retirement))
+
+    def _merge_targets(self) -> None:
+        """A retired question merged into another names a question that is still asked."""
+        for qid, retirement in self._merges:
+            target = retirement["merged_into"]
+            entry = f"question {qid}"
+            if not isinstance(target, str):
+                self._report(entry, retirement, f"'merged_into' must be a quoted question id "
+                             f"like \"4.1.2.a\", not {target!r}", "merged_into")
+            elif target in self._asked_ids:
+                continue
+            elif target in self._seen_ids:
+                self._report(entry, retirement, f"merged_into '{target}' is not a question that "
+                             "is still asked (it is retired, or not a question)", "merged_into")
+            else:
+                self._report(entry, retirement, f"merged_into '{target}' names no question of "
+                             "the framework", "merged_into")
 
     def _profile(self, profile: LocatedDict) -> None:
         self._text(profile, "title", "profile")
@@ -190,7 +255,7 @@ class FrameworkValidator:
             if not isinstance(kind, str) or kind not in {k.value for k in ItemKind}:
                 self._report(entry, item, f"unknown kind {kind!r} (use "
                              f"{' or '.join(k.value for k in ItemKind)})", "kind")
-            self._questions(item, iid, entry)
+            self._questions(item, iid, entry, retired_allowed=True)
         return item_sum
 
     def _scoring(self, scoring: LocatedDict, total: int | None) -> None:
