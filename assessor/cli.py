@@ -19,16 +19,19 @@ criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files."
 
 
 def summary_lines(framework: Framework) -> list[str]:
-    """A one-screen summary: categories, items, points and questions per item."""
+    """A one-screen summary: categories, items, points, questions asked and retired per item."""
     questions = sum(len(item.questions) for item in framework.items)
+    retired = sum(len(item.retired_questions) for item in framework.items)
     profile_questions = sum(len(part.questions) for part in framework.profile.parts)
     width = max(len(item.title.en) for item in framework.items) + 2
     lines = [
         f"{framework.title.en} / {framework.title.zh}",
         f"{len(framework.categories)} categories, {len(framework.items)} items, "
         f"{framework.total_points} points, {questions} item questions "
-        f"(+{profile_questions} in the profile)",
-        f"  {'id':<7} {'title':<{width}} {'kind':<8} {'points':>6} {'questions':>9}",
+        f"(+{profile_questions} in the profile), {retired} retired questions kept for their "
+        "answers",
+        f"  {'id':<7} {'title':<{width}} {'kind':<8} {'points':>6} {'questions':>9} "
+        f"{'retired':>7}",
     ]
     for category in framework.categories:
         lines.append(
@@ -36,7 +39,7 @@ def summary_lines(framework: Framework) -> list[str]:
         )
         lines.extend(
             f"  {item.id:<7}   {item.title.en:<{width - 2}} {item.kind.value:<8} "
-            f"{item.points:>6} {len(item.questions):>9}"
+            f"{item.points:>6} {len(item.questions):>9} {len(item.retired_questions):>7}"
             for item in category.items
         )
     bands = ", ".join(f"{b.min}-{b.max}" for b in framework.scoring.overall)

@@ -620,11 +620,16 @@ def test_cli_check_summarizes_the_real_file(runner: FlaskCliRunner, framework_pa
     assert result.exit_code == 0, result.output
     assert "7 categories, 23 items, 1000 points" in result.output
     item_questions = sum(len(item.questions) for item in framework.items)
+    retired = len(list(framework.iter_retired_questions()))
     assert f"{item_questions} item questions" in result.output
+    assert f"{retired} retired questions" in result.output
     rows = [line.split() for line in result.output.splitlines()]
-    [row] = [row for row in rows if row[:1] == ["4.7.7"]]
-    item = framework.item("4.7.7")
-    assert row[-3:] == ["results", str(item.points), str(len(item.questions))]
+    for item_id in ("4.7.7", "4.5.3"):
+        [row] = [row for row in rows if row[:1] == [item_id]]
+        item = framework.item(item_id)
+        assert row[-4:] == [item.kind.value, str(item.points), str(len(item.questions)),
+                            str(len(item.retired_questions))]
+    assert framework.item("4.5.3").retired_questions  # the column shows a real count
 
 
 def test_cli_check_reports_problems_of_a_broken_file(runner: FlaskCliRunner,
