@@ -234,6 +234,10 @@ def examiner_has_submitted(world: World) -> Mapping[str, object]:
     return {}
 
 
+def chinese_from_home(world: World) -> Mapping[str, object]:
+    return {"language": "zh_CN", "next": "/"}
+
+
 def consensus_entry(world: World) -> Mapping[str, object]:
     return {"score": "55", "rationale": "The team agreed on the evidence of 4.1.2.a.",
             "strengths": "A yearly strategy review"}
@@ -274,6 +278,9 @@ TABLE = (
     row("302  302  302  302  302  302  302  302", POST, "auth.login", "/login",
         data=sign_in_as_writer),
     row("302  302  302  302  302  302  302  302", POST, "auth.logout", "/logout"),
+    # The language switch is open before sign-in too: it goes back to the page it came from.
+    row("302  302  302  302  302  302  302  302", POST, "language.switch", "/language",
+        data=chinese_from_home),
     row("403  403  403  403  403  403  200  302", GET, "admin.user_list", "/admin/users"),
     row("403  403  403  403  403  403  302  302", POST, "admin.user_list", "/admin/users",
         data=new_user),
@@ -444,7 +451,9 @@ def test_route_by_role(world_in: Callable[[Phase], World], r: Row, role: str) ->
     if not changes_allowed:  # a GET, a refusal or a sign-in redirect changes nothing
         assert snapshot(world.root) == before
     location = response.headers.get("Location", "")
-    if role == "anonymous" and r.endpoint != "auth.login":
+    if role == "anonymous" and r.endpoint == "language.switch":
+        assert location == "/"
+    elif role == "anonymous" and r.endpoint != "auth.login":
         assert location.startswith("/login?next=")
     elif changes_allowed and r.endpoint != "auth.login":
         # Done, not turned away: the page it leads to says so, without an error.
