@@ -203,6 +203,15 @@ agreement_name = _named(AGREEMENT_NAMES)
 audit_action_name = _named(AUDIT_ACTION_NAMES)
 
 
+# Labels the domain modules build in English, by their English text (until they are wrapped).
+KNOWN_LABELS = {"Process items": KIND_ITEMS_NAMES["process"],
+                "Results items": KIND_ITEMS_NAMES["results"]}
+
+
+def known_label(label: Any) -> str:
+    return str(KNOWN_LABELS.get(str(label), label))
+
+
 def role_names(roles: Any) -> str:
     """A member's roles, sorted, in the interface's language: "协调人和评审员"."""
     return list_of([role_name(role) for role in sorted(roles or ())])
@@ -212,7 +221,9 @@ def list_of(words: Any, names: Mapping[str, str] | None = None) -> str:
     """"Ann, Bob and Cai" as the language writes it (Babel's list patterns); with `names`,
     each word (a username) is replaced by its name there, if it has one."""
     words = [str(names.get(word, word) if names else word) for word in words]
-    return format_list(words, locale=get_locale()) if words else ""
+    # British English lists: "Ann, Bob and Cai", without the serial comma, as the pages write.
+    locale = "en_GB" if current_language() == "en" else get_locale()
+    return format_list(words, locale=locale) if words else ""
 
 
 def error_title(code: int | None, title: str) -> str:
@@ -282,7 +293,7 @@ def init_app(app: Flask) -> None:
         phase_name=phase_name, role_name=role_name, role_names=role_names,
         kind_name=kind_name, kind_item_name=kind_item_name, kind_items_name=kind_items_name,
         entry_state_name=entry_state_name, agreement_name=agreement_name,
-        audit_action_name=audit_action_name, list_of=list_of,
+        audit_action_name=audit_action_name, list_of=list_of, known_label=known_label,
     )
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, current_language=current_language, html_lang=_html_lang,
