@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from flask.testing import FlaskClient
 
-from assessor.answers import Answer
+from assessor.answers import Answer, AnswerEdit, save_answers
 from assessor.criteria import Framework, load_framework
 from assessor.progress import assessment_progress
 from assessor.retired_answers import retired_answers, retired_answers_by_item
+
+if TYPE_CHECKING:  # where these live is being refactored; the tests need them only as types
+    from assessor.storage.store import AssessmentRecord, Store
 
 MINIMAL = Path(__file__).parent / "fixtures" / "criteria" / "minimal.yaml"
 
@@ -75,3 +80,38 @@ def test_retired_answers_do_not_count_as_progress(framework: Framework) -> None:
     progress = assessment_progress(framework, retired)
     assert progress.overall.answered == 0
     assert progress.items["4.5.3"].total == len(framework.item("4.5.3").questions)
+
+
+# -- the pages ----------------------------------------------------------------------------------
+
+def _assessment_data(store: Store, assessment_id: str):  # type: ignore[no-untyped-def]
+    """Where an assessment's answers are saved (store.assessment_data since the storage
+    refactoring, store.assessment_file before it)."""
+    getter = getattr(store, "assessment_data", None) or store.assessment_file
+    return getter(assessment_id)
+
+
+def test_pages_show_an_answer_to_a_retired_question_read_only(
+        client: FlaskClient, store: Store, assessment: AssessmentRecord) -> None:
+    old_text = "We match the **method** to the problem."
+    save_answers(_assessment_data(store, assessment.id),
+                 [AnswerEdit("4.5.3.g", old_text, 0), AnswerEdit("4.5.3.h", " ", 0)],
+                 now="2026-01-01T00:00:00+00:00", user="writer")
+    merged_into = f'href="/a/{assessment.id}/items/4.6.3#q-4.6.3.b"'
+
+    page = client.get(f"/a/{assessment.id}/items/4.5.3").get_data(as_text=True)
+    assert "Answers to retired questions" in page
+    assert "Retired question (merged into 4.6.3.b)" in page
+    assert "We match the <strong>method</strong> to the problem." in page
+    assert merged_into in page  # where the text belongs now
+    assert 'id="retired-4.5.3.g"' in page and 'id="retired-4.5.3.h"' not in page  # blank: not
+    assert "answer_4_5_3_g" not in page  # read-only: no field, so saving the page leaves it be
+    assert "0/9" in page  # progress counts the 9 questions asked
+
+    everything = client.get(f"/a/{assessment.id}/answers").get_data(as_text=True)
+    assert "We match the <strong>method</strong> to the problem." in everything
+    assert merged_into in everything
+    assert everything.count("Answers to retired questions") == 1  # only under 4.5.3
+
+    other = client.get(f"/a/{assessment.id}/items/4.6.3").get_data(as_text=True)
+    assert "Answers to retired questions" not in other

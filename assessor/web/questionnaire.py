@@ -11,6 +11,7 @@ from ..access import Action
 from ..answers import AnswerEdit, load_answers, save_answers, unanswered
 from ..criteria import Item, Question, Text
 from ..progress import assessment_progress, of_questions
+from ..retired_answers import retired_answers, retired_answers_by_item
 from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
 from .forms import answer_field, answers_form_class, normalized_text, revision_field
 
@@ -99,7 +100,8 @@ def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
     stored = load_answers(ctx.data_file)
     progress = assessment_progress(ctx.framework, stored)
-    return render_template("answers.html", ctx=ctx, answers=stored, progress=progress)
+    return render_template("answers.html", ctx=ctx, answers=stored, progress=progress,
+                           retired=retired_answers_by_item(ctx.framework, stored))
 
 
 
@@ -147,6 +149,7 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
         conflicts=conflicts, progress=of_questions(section.questions, stored),
         answer_field=answer_field, revision_field=revision_field,
         can_write=ctx.can(Action.WRITE_ANSWERS, section.id),
+        retired=retired_answers(ctx.framework, section.item, stored) if section.item else (),
     )
 
 
