@@ -46,6 +46,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFAULT_TIMEZONE=None,
         PASSWORD_PROFILE="default",
         LOGIN_RATE_LIMIT="5 per minute",
+        # Administrators create organizations; True lets every signed-in user create one
+        # (and become its manager).
+        OPEN_ORGANIZATIONS=False,
     )
     app.config.from_prefixed_env("ASSESSOR")
     if test_config:

@@ -18,6 +18,14 @@ class Role(StrEnum):
     LEADER = "leader"  # reads everything, reviews and approves
 
 
+class OrgRole(StrEnum):
+    """A person's place in an organization, across its cycles."""
+
+    MANAGER = "manager"  # the quality manager: creates cycles, manages the organization's people
+    LEADER = "leader"  # reads everything of the organization, approves plans
+    MEMBER = "member"  # reads what is shared with the organization
+
+
 class Phase(StrEnum):
     WRITING = "writing"
     REVIEW = "review"  # independent review
@@ -127,3 +135,39 @@ def permitted_actions(member: Member, phase: Phase) -> frozenset[Action]:
         or any(permits(member, action, phase, item)
                for items in member.assigned.values() for item in items)
     )
+
+
+# -- the organization level: beside the assessment roles, for what outlives one cycle ----------
+
+
+class OrgAction(StrEnum):
+    CREATE_CYCLE = "create_cycle"
+    MANAGE_PEOPLE = "manage_people"  # give and take organization roles
+    VIEW_ALL_CYCLES = "view_all_cycles"  # every cycle, without a role in it
+
+
+ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
+    OrgAction.CREATE_CYCLE: frozenset({OrgRole.MANAGER}),
+    OrgAction.MANAGE_PEOPLE: frozenset({OrgRole.MANAGER}),
+    OrgAction.VIEW_ALL_CYCLES: frozenset({OrgRole.MANAGER, OrgRole.LEADER}),
+}
+
+
+def permits_in_organization(roles: frozenset[OrgRole], action: OrgAction) -> bool:
+    """Administrators hold no right here by being administrators: they create an organization
+    and name its first manager, and see of it only what a role in it shows."""
+    return bool(roles & ORG_RULES[action])
+
+
+def may_create_organization(is_admin: bool, open_to_all: bool) -> bool:
+    """Administrators create organizations; a setting can open that to every signed-in user
+    (who then becomes the new organization's manager)."""
+    return is_admin or open_to_all
+
+
+def with_organization_roles(member: Member, org_roles: frozenset[OrgRole]) -> Member:
+    """The organization's managers and leaders read every cycle of it as a leader does."""
+    if org_roles & ORG_RULES[OrgAction.VIEW_ALL_CYCLES] and Role.LEADER not in member.roles:
+        return Member(member.username or "", member.roles | {Role.LEADER}, member.assigned,
+                      member.consensus_lead)
+    return member

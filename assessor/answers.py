@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .storage.files import CorruptDataFile, DataFile
+from .access import Phase
+from .repositories import AssessmentData
 
-ANSWERS_TABLE = "answers"
 MAX_ANSWER_BYTES = 100_000
 
 
@@ -60,28 +60,9 @@ def unanswered(question_id: str) -> Answer:
     return Answer(question=question_id, text="", revision=0, updated_at="", updated_by="")
 
 
-def _answer(doc: Mapping) -> Answer:
-    answer = Answer(
-        question=doc["question"], text=doc["text"], revision=doc["revision"],
-        updated_at=doc["updated_at"], updated_by=doc.get("updated_by", ""),
-    )
-    if not (isinstance(answer.question, str) and isinstance(answer.text, str)
-            and isinstance(answer.revision, int)):
-        raise TypeError("question and text must be strings, revision a number")
-    return answer
-
-
-def load_answers(data_file: DataFile) -> dict[str, Answer]:
+def load_answers(data: AssessmentData) -> dict[str, Answer]:
     """Every stored answer of an assessment, by question id."""
-    answers = {}
-    for number, doc in enumerate(data_file.documents(ANSWERS_TABLE), start=1):
-        try:
-            answer = _answer(doc)
-        except (KeyError, TypeError) as error:
-            raise CorruptDataFile(data_file.path, f"answer document {number} is malformed "
-                                  f"({error!r}); restore the file from a backup") from error
-        answers[answer.question] = answer
-    return answers
+    return data.answers.all()
 
 
 def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str, user: str
@@ -103,20 +84,27 @@ def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str,
     return SaveResult(saved=tuple(saved), conflicts=tuple(conflicts))
 
 
-def save_answers(data_file: DataFile, edits: Iterable[AnswerEdit], now: str, user: str = ""
-                 ) -> SaveResult:
-    """Apply the edits that do not conflict, in one locked, atomic write."""
+def save_answers(data: AssessmentData, edits: Iterable[AnswerEdit], now: str, user: str = "",
+                 expected_phase: Phase | None = None) -> SaveResult:
+    """Apply the edits that do not conflict, in one atomic write; with `expected_phase`, only
+    while the assessment is still in that phase (else PhaseChanged, nothing saved)."""
     edits = list(edits)
-    with data_file.transaction() as db:
-        table = db.table(ANSWERS_TABLE)
-        wanted = {edit.question for edit in edits}
-        stored_docs = {doc["question"]: doc for doc in table if doc["question"] in wanted}
-        result = decide({q: _answer(d) for q, d in stored_docs.items()}, edits, now, user)
-        for answer in result.saved:
-            fields = {name: getattr(answer, name) for name in Answer.__slots__}
-            if answer.question in stored_docs:
-                table.update(fields, doc_ids=[stored_docs[answer.question].doc_id])
-            else:
-                table.insert(fields)
-    return result
+    return data.answers.save({edit.question for edit in edits},
+                             lambda current: decide(current, edits, now, user), expected_phase)
 
+
+def revisions_to_show(edits: Iterable[AnswerEdit], stored: Mapping[str, Answer],
+                      conflicts: Iterable[Conflict]) -> dict[str, int]:
+    """After a partly conflicting save, the revision each page field carries from now on.
+
+    A conflicting answer takes the newer revision, so that saving again is a deliberate choice
+    over the other person's text; an answer just saved (its text now stored) takes its new
+    revision, so that it does not conflict with itself. Others keep what the page had.
+    """
+    conflicting = {conflict.edit.question for conflict in conflicts}
+    revisions = {}
+    for edit in edits:
+        current = stored.get(edit.question, unanswered(edit.question))
+        if edit.question in conflicting or current.text == edit.text:
+            revisions[edit.question] = current.revision
+    return revisions

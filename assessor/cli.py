@@ -1,7 +1,9 @@
-"""`flask --app assessor ...` commands: criteria check, demo data, data checks and backups."""
+"""`flask --app assessor ...` commands: criteria check, organizations, demo data, data checks,
+backups, upgrades and exports."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -11,9 +13,11 @@ from flask.cli import AppGroup, with_appcontext
 from .answers import load_answers
 from .criteria import Framework, check_framework, load_framework
 from .demo import DEMO_PASSWORD, load_demo
+from .export import export_assessment
+from .extensions import store_of, users_of
+from .organizations import OrganizationError, UnknownAssessment, create_organization
 from .storage.store import Store
 from .users import UserError
-from .web.context import STORE_KEY, USERS_KEY
 
 criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files.")
 
@@ -63,16 +67,54 @@ def criteria_check(file: Path) -> None:
 
 
 def _store() -> Store:
-    return current_app.extensions[STORE_KEY]
+    return store_of(current_app)
+
+
+organizations_cli = AppGroup("organizations", help="List and create organizations.")
+
+
+@organizations_cli.command("create")
+@click.argument("name")
+@click.option("--manager", default=None, help="A username to make the organization's manager.")
+def organizations_create(name: str, manager: str | None) -> None:
+    """Create an organization called NAME; prints its id on the last line."""
+    if manager and users_of(current_app).get(manager) is None:
+        raise click.ClickException(f"There is no user '{manager}'.")
+    try:
+        organization = create_organization(_store().organizations, name, manager)
+    except OrganizationError as error:
+        raise click.ClickException(f"The name cannot be used ({error.code}).") from error
+    click.echo(f"Organization '{organization.name}' created.")
+    click.echo(organization.id)
+
+
+@organizations_cli.command("list")
+def organizations_list() -> None:
+    """Print every organization as id<TAB>name, one per line."""
+    for organization in _store().organizations.all():
+        click.echo(f"{organization.id}\t{organization.name}")
+
+
+@click.command("export")
+@click.argument("assessment_id")
+@with_appcontext
+def export_command(assessment_id: str) -> None:
+    """Print the whole assessment ASSESSMENT_ID as JSON (for people's own tools and backups)."""
+    try:
+        exported = export_assessment(_store(), assessment_id)
+    except UnknownAssessment as error:
+        raise click.ClickException(f"There is no assessment '{assessment_id}'.") from error
+    click.echo(json.dumps(exported, ensure_ascii=False, indent=2))
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Add the demo organization's assessment (and its demo team) to the data folder."""
-    record = load_demo(_store(), current_app.extensions[USERS_KEY])
-    click.echo(f"Demo assessment '{record.organization}' created (id {record.id}); "
-               f"demo accounts sign in with the password '{DEMO_PASSWORD}'.")
+    """Add the demo organizations' cycles (and the demo team) to the data folder."""
+    for record in load_demo(_store(), users_of(current_app)):
+        click.echo(f"Demo organization '{record.organization}' created (current cycle "
+                   f"{record.cycle}, id {record.id}).")
+    click.echo(f"Demo accounts sign in with the password '{DEMO_PASSWORD}'.")
 
 
 @click.command("create-admin")
@@ -83,8 +125,7 @@ def demo_command() -> None:
 def create_admin_command(username: str, name: str, password: str) -> None:
     """Create an administrator account (the first one, or another)."""
     try:
-        user = current_app.extensions[USERS_KEY].create(username, name, password,
-                                                        is_admin=True)
+        user = users_of(current_app).create(username, name, password, is_admin=True)
     except UserError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Administrator '{user.username}' created; sign in and add users under Users.")
@@ -117,5 +158,7 @@ def backup_command(destination: Path) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(criteria_cli)
-    for command in (demo_command, create_admin_command, check_data_command, backup_command):
+    app.cli.add_command(organizations_cli)
+    for command in (demo_command, create_admin_command, check_data_command, backup_command,
+                    export_command):
         app.cli.add_command(command)

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tinydb import Query
-
+from .access import Phase
 from .criteria import Framework, Item, ItemKind
 from .criteria.model import OverallBand
-from .review import REVIEWS_TABLE, Review, check_score
-from .statements import Statement, merged
+from .repositories import AssessmentData
+from .review import Review, check_score
+from .statements import Statement, keep_ids, merged, trace_sources
 from .stats import Description, KendallW, NoKendallW, describe, kendalls_w
-from .storage.files import DataFile
-
-CONSENSUS_TABLE = "consensus"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +41,31 @@ class ConsensusRecord:
                    recorded_at=doc.get("recorded_at", ""))
 
 
-def consensus_records(data_file: DataFile) -> dict[str, ConsensusRecord]:
+def consensus_records(data: AssessmentData) -> dict[str, ConsensusRecord]:
     """The consensus recorded so far, by item id."""
-    records = (ConsensusRecord.from_doc(doc) for doc in data_file.documents(CONSENSUS_TABLE))
-    return {record.item: record for record in records}
+    return data.consensus.all()
 
 
-def record_consensus(data_file: DataFile, record: ConsensusRecord, step: int) -> None:
-    """Store (or replace) the consensus of one item."""
+def record_consensus(data: AssessmentData, record: ConsensusRecord, step: int,
+                     expected_phase: Phase | None = None) -> ConsensusRecord:
+    """Store (or replace) the consensus of one item. Its statements keep their ids when edited
+    and name the review statements they came from."""
     if record.score is None:
         raise ValueError("A consensus needs a score.")
     check_score(record.score, step)
     if not record.rationale.strip():
         raise ValueError("Write the rationale: why the team settled on this score.")
-    with data_file.transaction() as db:
-        db.table(CONSENSUS_TABLE).upsert(record.to_doc(), Query().item == record.item)
+    reviewed = [statement for review in data.reviews.all() if review.item == record.item
+                for statement in (*review.strengths, *review.ofis)]
+
+    def change(stored: ConsensusRecord | None) -> ConsensusRecord:
+        return replace(
+            record,
+            strengths=trace_sources(keep_ids(record.strengths,
+                                             stored.strengths if stored else ()), reviewed),
+            ofis=trace_sources(keep_ids(record.ofis, stored.ofis if stored else ()), reviewed))
+
+    return data.consensus.change(record.item, change, expected_phase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,7 @@ def scorebook(framework: Framework, records: Mapping[str, ConsensusRecord]) -> S
     for item in framework.items:
         record = records.get(item.id)
         percent = record.score if record else None
-        items[item.id] = ItemPoints(item.id, percent, item.points * (percent or 0) / 100,
+        items[item.id] = ItemPoints(item.id, percent, item.points_for(percent),
                                     item.points)
     categories = {c.id: sum(items[i.id].points for i in c.items) for c in framework.categories}
     total = sum(categories.values())
@@ -119,11 +126,9 @@ def submitted_scores(reviews: Iterable[Review]) -> dict[str, dict[str, int]]:
     return _scores_of((r.item, r.examiner, r.score, r.submitted) for r in reviews)
 
 
-def stored_scores(data_file: DataFile) -> dict[str, dict[str, int]]:
-    """submitted_scores() of the stored entries, read straight from their documents: building
-    every Review with its notes and statements would cost the overview more than the rest."""
-    return _scores_of((doc["item"], doc["examiner"], doc["score"], doc.get("submitted", False))
-                      for doc in data_file.documents(REVIEWS_TABLE))
+def stored_scores(data: AssessmentData) -> dict[str, dict[str, int]]:
+    """submitted_scores() of the stored entries."""
+    return submitted_scores(data.reviews.all())
 
 
 def _scores_of(entries: Iterable[tuple[str, str, int | None, bool]]) -> dict[str, dict[str, int]]:

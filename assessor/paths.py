@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .criteria import Framework, cached_framework
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -26,3 +28,8 @@ def criteria_dir() -> Path:
 def framework_files() -> list[Path]:
     """The framework files that ship with assessor, by name."""
     return sorted(criteria_dir().glob("*.yaml"))
+
+
+def framework_named(name: str) -> Framework:
+    """A shipped framework by file name (parsed once per process)."""
+    return cached_framework(str(criteria_dir() / name))

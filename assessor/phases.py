@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .access import PHASE_ORDER, Phase
-from .storage.files import DataFile
-
-PHASE_TABLE = "phase"
+from .repositories import AssessmentData
 
 
 class PhaseError(ValueError):
     pass
 
 
-def current_phase(data_file: DataFile) -> Phase:
-    doc = next(iter(data_file.documents(PHASE_TABLE)), None)
-    return Phase(doc["phase"]) if doc else Phase.WRITING
+def current_phase(data: AssessmentData) -> Phase:
+    return data.phase.current()
 
 
 def neighbours(phase: Phase) -> tuple[Phase | None, Phase | None]:
@@ -27,17 +24,14 @@ def neighbours(phase: Phase) -> tuple[Phase | None, Phase | None]:
     return before, after
 
 
-def move_to(data_file: DataFile, target: Phase) -> Phase:
+def move_to(data: AssessmentData, target: Phase) -> Phase:
     """Open the next phase or reopen the previous one; return the phase that was current."""
-    with data_file.transaction() as db:
-        table = db.table(PHASE_TABLE)
-        doc = next(iter(table), None)
-        current = Phase(doc["phase"]) if doc else Phase.WRITING
+    with data.atomic():
+        current = data.phase.current()
         if target not in neighbours(current):
             raise PhaseError(f"From {current.label} the assessment can move only to the phase "
                              f"just before or just after it, not to {target.label}.")
-        table.truncate()
-        table.insert({"phase": target.value})
+        data.phase.set(target)
     return current
 
 
@@ -54,19 +48,19 @@ PHASE_ALLOWS = {
 }
 
 
-def move_from(data_file: DataFile, shown: Phase, target: Phase) -> Phase:
+def move_from(data: AssessmentData, shown: Phase, target: Phase) -> Phase:
     """move_to, but only if the phase is still the one the coordinator's page showed.
 
     Two coordinators clicking "Open ..." on the same stale page would otherwise move the
     assessment two steps.
     """
-    with data_file.locked():  # re-entrant: move_to's transaction runs under the same lock
-        current = current_phase(data_file)
+    with data.atomic():
+        current = current_phase(data)
         if current is not shown:
             raise PhaseError(f"The phase is now {current.label}, not {shown.label}: someone "
                              "moved it while this page was open. Nothing was changed; check "
                              "the phases below and choose again.")
-        return move_to(data_file, target)
+        return move_to(data, target)
 
 
 def opening_warnings(target: Phase, uncovered_items: Sequence[str],

@@ -19,9 +19,9 @@ from .consensus import ConsensusRecord, scorebook
 from .criteria import Framework, Item, ItemKind, Text
 from .criteria.model import OverallBand
 from .key_factors import KeyFactor
+from .organizations import AssessmentRecord
 from .settings import Settings
 from .statements import Statement
-from .storage.store import AssessmentRecord
 
 KIND_LABELS = {ItemKind.PROCESS: "Process items", ItemKind.RESULTS: "Results items"}
 

@@ -11,12 +11,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from tinydb import Query
-
-from .statements import Statement
-from .storage.files import DataFile
-
-REVIEWS_TABLE = "reviews"
+from .access import Phase
+from .repositories import AssessmentData
+from .statements import Statement, keep_ids
 
 
 class ReviewError(ValueError):
@@ -63,67 +60,72 @@ def check_score(score: int | None, step: int) -> None:
                           f"not {score}.")
 
 
-def all_reviews(data_file: DataFile) -> list[Review]:
-    return [Review.from_doc(doc) for doc in data_file.documents(REVIEWS_TABLE)]
+def all_reviews(data: AssessmentData) -> list[Review]:
+    return data.reviews.all()
 
 
-def reviews_of_item(data_file: DataFile, item_id: str) -> list[Review]:
-    return sorted((r for r in all_reviews(data_file) if r.item == item_id),
-                  key=lambda r: r.examiner)
+def reviews_of_item(data: AssessmentData, item_id: str) -> list[Review]:
+    return sorted((r for r in all_reviews(data) if r.item == item_id), key=lambda r: r.examiner)
 
 
-def review_of(data_file: DataFile, item_id: str, examiner: str) -> Review:
+def review_of(data: AssessmentData, item_id: str, examiner: str) -> Review:
     """The examiner's entry on the item (an empty draft if they have not started)."""
-    for review in all_reviews(data_file):
+    for review in all_reviews(data):
         if review.item == item_id and review.examiner == examiner:
             return review
     return Review(item=item_id, examiner=examiner)
 
 
-def _match(item_id: str, examiner: str):  # type: ignore[no-untyped-def]
-    return (Query().item == item_id) & (Query().examiner == examiner)
-
-
-def save_draft(data_file: DataFile, review: Review, step: int, now: str) -> Review:
+def save_draft(data: AssessmentData, review: Review, step: int, now: str,
+               expected_phase: Phase | None = None) -> Review:
     """Store a draft; refused once the entry is submitted."""
     check_score(review.score, step)
-    review = replace(review, submitted=False, submitted_at="", updated_at=now)
-    with data_file.transaction() as db:
-        table = db.table(REVIEWS_TABLE)
-        stored = table.get(_match(review.item, review.examiner))
-        if stored and stored.get("submitted"):
+
+    def change(stored: Review | None) -> Review:
+        if stored and stored.submitted:
             raise ReviewError("This entry is submitted and read-only; the coordinator can "
                               "reopen it.")
-        table.upsert(review.to_doc(), _match(review.item, review.examiner))
-    return review
+        return replace(with_statement_ids(review, stored), submitted=False, submitted_at="",
+                       updated_at=now)
+
+    return data.reviews.change(review.item, review.examiner, change, expected_phase)
 
 
-def submit(data_file: DataFile, review: Review, step: int, now: str) -> Review:
+def submit(data: AssessmentData, review: Review, step: int, now: str,
+           expected_phase: Phase | None = None) -> Review:
     """Store and submit an entry: it needs a score, and becomes read-only."""
     if review.score is None:
         raise ReviewError("Choose a score before submitting.")
     check_score(review.score, step)
-    review = replace(review, submitted=True, submitted_at=now, updated_at=now)
-    with data_file.transaction() as db:
-        table = db.table(REVIEWS_TABLE)
-        stored = table.get(_match(review.item, review.examiner))
-        if stored and stored.get("submitted"):
+
+    def change(stored: Review | None) -> Review:
+        if stored and stored.submitted:
             raise ReviewError("This entry is already submitted.")
-        table.upsert(review.to_doc(), _match(review.item, review.examiner))
-    return review
+        return replace(with_statement_ids(review, stored), submitted=True, submitted_at=now,
+                       updated_at=now)
+
+    return data.reviews.change(review.item, review.examiner, change, expected_phase)
 
 
-def reopen(data_file: DataFile, item_id: str, examiner: str) -> None:
+def reopen(data: AssessmentData, item_id: str, examiner: str) -> None:
     """Make a submitted entry editable again (the coordinator's decision)."""
-    with data_file.transaction() as db:
-        table = db.table(REVIEWS_TABLE)
-        stored = table.get(_match(item_id, examiner))
-        if not stored:
+
+    def change(stored: Review | None) -> Review:
+        if stored is None:
             raise ReviewError(f"{examiner} has no entry on item {item_id} to reopen.")
-        if not stored.get("submitted"):
+        if not stored.submitted:
             raise ReviewError(f"{examiner}'s entry on item {item_id} is a draft already; "
                               "there is nothing to reopen.")
-        table.update({"submitted": False, "submitted_at": ""}, _match(item_id, examiner))
+        return replace(stored, submitted=False, submitted_at="")
+
+    data.reviews.change(item_id, examiner, change)
+
+
+def with_statement_ids(review: Review, stored: Review | None) -> Review:
+    """The review's statements with ids: an edited statement keeps its stored id."""
+    return replace(review,
+                   strengths=keep_ids(review.strengths, stored.strengths if stored else ()),
+                   ofis=keep_ids(review.ofis, stored.ofis if stored else ()))
 
 
 def visible_to_examiner(reviews: list[Review], examiner: str) -> list[Review]:

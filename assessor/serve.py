@@ -6,7 +6,7 @@ import click
 
 from . import create_app
 from .demo import DEMO_PASSWORD, load_demo
-from .web.context import STORE_KEY, USERS_KEY
+from .extensions import store_of, users_of
 
 
 @click.group()
@@ -23,10 +23,11 @@ def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     app = create_app()
-    store = app.extensions[STORE_KEY]
+    store = store_of(app)
     if store.is_empty():
-        record = load_demo(store, app.extensions[USERS_KEY])
-        click.echo(f"Loaded the demo assessment '{record.organization}'. Demo accounts: "
+        records = load_demo(store, users_of(app))
+        names = ", ".join(f"'{record.organization}'" for record in records)
+        click.echo(f"Loaded the demo organizations {names}. Demo accounts: "
                    f"coordinator, writer, examiner1-3, leader, admin; password "
                    f"'{DEMO_PASSWORD}' (demo only: create real accounts for real work).")
     click.echo(f"Data folder: {app.config['DATA_DIR']}")

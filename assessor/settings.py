@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .storage.files import DataFile
-
-SETTINGS_TABLE = "settings"
+from .repositories import AssessmentData
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,18 +16,13 @@ class Settings:
     report_shows_exact_scores: bool = False  # exact percentages, not only score bands
 
 
-def load_settings(data_file: DataFile) -> Settings:
-    doc = next(iter(data_file.documents(SETTINGS_TABLE)), None)
-    if doc is None:
-        return Settings()
+def load_settings(data: AssessmentData) -> Settings:
+    doc = data.settings.get()
     known = Settings.__dataclass_fields__
     return Settings(**{key: value for key, value in doc.items() if key in known})
 
 
-def save_settings(data_file: DataFile, settings: Settings) -> None:
+def save_settings(data: AssessmentData, settings: Settings) -> None:
     if not 0 <= settings.variance_threshold <= 100:
         raise ValueError("the variance threshold is a number of percentage points, 0 to 100")
-    with data_file.transaction() as db:
-        table = db.table(SETTINGS_TABLE)
-        table.truncate()
-        table.insert(asdict(settings))
+    data.settings.put(asdict(settings))

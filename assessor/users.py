@@ -7,15 +7,15 @@ makes every cookie issued before invalid, wherever it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from tinydb import Query
 
-from .storage.files import DataFile
+from .repositories import UserRepository
 
-USERS_TABLE = "users"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the username does not exist, so both failures take the same time.
@@ -36,7 +36,7 @@ class User:
     language: str | None = None  # the interface language the user chose, if any
 
 
-def _user(doc: dict) -> User:
+def _user(doc: Mapping[str, Any]) -> User:
     return User(username=doc["username"], display_name=doc["display_name"],
                 is_admin=doc["is_admin"], session_epoch=doc["session_epoch"],
                 is_demo=doc.get("is_demo", False), language=doc.get("language"))
@@ -45,23 +45,21 @@ def _user(doc: dict) -> User:
 class Users:
     """The accounts of one installation, kept in their own data file."""
 
-    def __init__(self, data_file: DataFile, hasher: PasswordHasher) -> None:
-        self.data_file = data_file
+    def __init__(self, accounts: UserRepository, hasher: PasswordHasher) -> None:
+        self.accounts = accounts
         self.hasher = hasher
         self._absent_hash = hasher.hash(_ABSENT_USER_HASH_SOURCE)
 
     def all(self) -> list[User]:
-        return sorted((_user(doc) for doc in self.data_file.documents(USERS_TABLE)),
+        return sorted((_user(doc) for doc in self.accounts.all()),
                       key=lambda user: user.username)
 
     def get(self, username: str) -> User | None:
-        for doc in self.data_file.documents(USERS_TABLE):
-            if doc["username"] == username:
-                return _user(doc)
-        return None
+        doc = self.accounts.find(username)
+        return _user(doc) if doc else None
 
     def exists(self) -> bool:
-        return any(True for _ in self.data_file.documents(USERS_TABLE))
+        return bool(self.accounts.all())
 
     def create(self, username: str, display_name: str, password: str, is_admin: bool = False,
                is_demo: bool = False) -> User:
@@ -74,17 +72,13 @@ class Users:
         doc = {"username": username, "display_name": display_name.strip() or username,
                "password_hash": self.hasher.hash(password), "is_admin": is_admin,
                "session_epoch": 0, "is_demo": is_demo}
-        with self.data_file.transaction() as db:
-            table = db.table(USERS_TABLE)
-            if table.contains(Query().username == username):
-                raise UserError(f"The username '{username}' is taken.")
-            table.insert(doc)
+        if not self.accounts.insert(doc):
+            raise UserError(f"The username '{username}' is taken.")
         return _user(doc)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password is right, else None (never saying which half was wrong)."""
-        doc = next((d for d in self.data_file.documents(USERS_TABLE)
-                    if d["username"] == username.strip().lower()), None)
+        doc = self.accounts.find(username.strip().lower())
         stored_hash = doc["password_hash"] if doc else self._absent_hash
         try:
             self.hasher.verify(stored_hash, password)
@@ -119,5 +113,4 @@ class Users:
         self._update(username, language=language)
 
     def _update(self, username: str, **fields: object) -> None:
-        with self.data_file.transaction() as db:
-            db.table(USERS_TABLE).update(fields, Query().username == username)
+        self.accounts.update(username, **fields)

@@ -39,11 +39,11 @@ from assessor import create_app
 from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
+from assessor.extensions import STORE_KEY, USERS_KEY, framework_named
 from assessor.phases import move_to
 from assessor.review import Review, submit
 from assessor.statements import Statement
 from assessor.team import add_role, assign
-from assessor.web.context import STORE_KEY, USERS_KEY, framework_named
 
 FRAMEWORK = "gbt19580-2012.yaml"
 ITEM = "4.1.2"
@@ -66,7 +66,7 @@ def app_with_assessment(data_dir: Path) -> tuple[Flask, str]:
     app = create_app({"SECRET_KEY": "bench", "DATA_DIR": str(data_dir)})
     record = app.extensions[STORE_KEY].create("Bench Co.", "2026", FRAMEWORK, NOW)
     app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD)
-    add_role(app.extensions[STORE_KEY].assessment_file(record.id), COORDINATOR,
+    add_role(app.extensions[STORE_KEY].assessment_data(record.id), COORDINATOR,
              Role.COORDINATOR)
     return app, record.id
 
@@ -87,7 +87,7 @@ def answered_app(data_dir: Path) -> tuple[Flask, str]:
     app, assessment_id = app_with_assessment(data_dir)
     edits = [AnswerEdit(q.id, answer_text(i), 0)
              for i, q in enumerate(framework_named(FRAMEWORK).iter_questions())]
-    save_answers(app.extensions[STORE_KEY].assessment_file(assessment_id), edits, now=NOW)
+    save_answers(app.extensions[STORE_KEY].assessment_data(assessment_id), edits, now=NOW)
     return app, assessment_id
 
 
@@ -153,7 +153,7 @@ def bare_write_app(folder: Path, document: dict) -> Flask:
 def consensus_app(data_dir: Path) -> tuple[Flask, str]:
     """An app whose one assessment is in consensus: every examiner submitted every item."""
     app, assessment_id = app_with_assessment(data_dir)
-    data_file = app.extensions[STORE_KEY].assessment_file(assessment_id)
+    data_file = app.extensions[STORE_KEY].assessment_data(assessment_id)
     framework = framework_named(FRAMEWORK)
     move_to(data_file, Phase.REVIEW)
     step = framework.scoring.step
@@ -211,7 +211,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         app, assessment_id = answered_app(root / "one")
-        data_file = app.extensions[STORE_KEY].assessment_file(assessment_id)
+        data_file = app.extensions[STORE_KEY].assessment_data(assessment_id)
         document = json.loads(data_file.path.read_bytes())
         size_kb = data_file.path.stat().st_size / 1000
         save = SaveRequest(app, assessment_id)

@@ -16,11 +16,13 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from assessor import create_app
 from assessor.access import Role
+from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.organizations import AssessmentRecord
 from assessor.paths import criteria_dir
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.store import Store
 from assessor.team import add_role, assign
 from assessor.users import Users
-from assessor.web.context import STORE_KEY, USERS_KEY
+from tests.factories import gen_assessment
 
 FRAMEWORK_FILE = "gbt19580-2012.yaml"
 COORDINATOR = "quality"
@@ -107,10 +109,10 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def assessment(store: Store, users: Users) -> AssessmentRecord:
     """An assessment in the writing phase, coordinated by COORDINATOR."""
-    record = store.create("Test Works Ltd.", "2026", FRAMEWORK_FILE, "2026-01-01T00:00:00+00:00")
+    record = gen_assessment(store)
     if users.get(COORDINATOR) is None:
         users.create(COORDINATOR, "Quality Manager", PASSWORD)
-    add_role(store.assessment_file(record.id), COORDINATOR, Role.COORDINATOR)
+    add_role(store.assessment_data(record.id), COORDINATOR, Role.COORDINATOR)
     return record
 
 
@@ -122,7 +124,7 @@ def add_member(store: Store, users: Users) -> Callable[..., None]:
                    items: tuple[str, ...] = ()) -> None:
         if users.get(username) is None:
             users.create(username, username.title(), PASSWORD)
-        data_file = store.assessment_file(record.id)
+        data_file = store.assessment_data(record.id)
         add_role(data_file, username, role)
         if items:
             assign(data_file, username, role, items)

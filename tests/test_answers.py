@@ -18,8 +18,9 @@ from assessor.answers import (
     unanswered,
 )
 from assessor.criteria import load_framework
+from assessor.organizations import AssessmentRecord
 from assessor.storage.files import DataFile
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.store import Store
 
 NOW = "2026-02-03T04:05:06+00:00"
 EARLIER = "2026-01-01T00:00:00+00:00"
@@ -91,7 +92,7 @@ def questions(framework_path: Path) -> tuple[str, str]:
 
 @pytest.fixture
 def data_file(store: Store, assessment: AssessmentRecord) -> DataFile:
-    return store.assessment_file(assessment.id)
+    return store.assessment_data(assessment.id)
 
 
 def _shown_revision(data_file: DataFile, question: str) -> int:

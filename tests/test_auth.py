@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assessor import create_app
+from assessor.extensions import USERS_KEY
 from assessor.storage.files import DataFile
+from assessor.storage.repositories import TinyUsers
 from assessor.users import UserError, Users
-from assessor.web.context import USERS_KEY
 
 from .conftest import PASSWORD, app_config, sign_in_client
 
@@ -21,12 +22,12 @@ from .conftest import PASSWORD, app_config, sign_in_client
 @pytest.fixture
 def accounts(tmp_path: Path) -> Users:
     hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    return Users(DataFile(tmp_path / "users.json"), hasher)
+    return Users(TinyUsers(DataFile(tmp_path / "users.json")), hasher)
 
 
 def test_passwords_are_stored_as_argon2id_hashes(accounts: Users) -> None:
     accounts.create("wang", "Wang Li", PASSWORD)
-    stored = accounts.data_file.path.read_text()
+    stored = accounts.accounts.file.path.read_text()
     assert PASSWORD not in stored and "$argon2id$" in stored
     assert accounts.authenticate("wang", PASSWORD).username == "wang"
     assert accounts.authenticate("WANG ", PASSWORD) is not None  # usernames are normalized
@@ -35,13 +36,14 @@ def test_passwords_are_stored_as_argon2id_hashes(accounts: Users) -> None:
 
 
 def test_a_weak_hash_is_upgraded_at_sign_in(tmp_path: Path) -> None:
-    weak = Users(DataFile(tmp_path / "u.json"), PasswordHasher.from_parameters(profiles.CHEAPEST))
+    weak = Users(TinyUsers(DataFile(tmp_path / "u.json")),
+                 PasswordHasher.from_parameters(profiles.CHEAPEST))
     weak.create("wang", "Wang", PASSWORD)
-    stronger = Users(weak.data_file, PasswordHasher(time_cost=2, memory_cost=1024,
+    stronger = Users(weak.accounts, PasswordHasher(time_cost=2, memory_cost=1024,
                                                     parallelism=1))
-    before = weak.data_file.path.read_text()
+    before = weak.accounts.file.path.read_text()
     assert stronger.authenticate("wang", PASSWORD) is not None
-    after = weak.data_file.path.read_text()
+    after = weak.accounts.file.path.read_text()
     assert before != after and "m=1024" in after
 
 

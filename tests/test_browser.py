@@ -11,7 +11,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assessor import create_app
-from assessor.web.context import USERS_KEY
+from assessor.extensions import USERS_KEY
 
 from .browser import launch, serve, sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config

@@ -20,10 +20,11 @@ from assessor import create_app
 from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.key_factors import save_key_factors
+from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 from assessor.review import Review, submit
 from assessor.statements import Statement
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.store import Store
 from assessor.users import Users
 
 from .browser import launch, serve, sign_in_page
@@ -51,7 +52,7 @@ def in_review(assessment: AssessmentRecord, store: Store, users: Users,
     users.create(SECOND, "Bob Chen", PASSWORD)
     add_member(assessment, FIRST, Role.EXAMINER, (ITEM,))
     add_member(assessment, SECOND, Role.EXAMINER, (ITEM,))
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     save_key_factors(data_file, {}, ["Export markets", "Skilled workforce"])
     save_answers(data_file, [
         AnswerEdit(f"{ITEM}.a", "Senior leaders review the vision **every March** with all "

@@ -12,7 +12,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assessor.access import Phase, Role
-from assessor.audit import Audit
 from assessor.consensus import (
     ConsensusRecord,
     agreement,
@@ -32,16 +31,18 @@ from assessor.consensus import (
     subtotals,
 )
 from assessor.criteria import Framework, cached_framework
+from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.key_factors import save_key_factors
+from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 from assessor.review import Review, all_reviews, save_draft, submit
 from assessor.settings import Settings, save_settings
 from assessor.statements import Statement
 from assessor.stats import KendallW, NoKendallW
 from assessor.storage.files import DataFile
-from assessor.storage.store import AssessmentRecord, Store
-from assessor.team import add_role, set_consensus_lead
-from assessor.web.context import STORE_KEY, USERS_KEY
+from assessor.storage.store import Store
+from assessor.team import add_role
+from tests.factories import gen_assessment, without_ids
 
 from .conftest import FRAMEWORK_FILE, PASSWORD, sign_in_client
 
@@ -245,7 +246,7 @@ def test_board_columns_rows_and_figures(framework: Framework) -> None:
 
 @pytest.fixture
 def data_file(store: Store, assessment: AssessmentRecord) -> DataFile:
-    return store.assessment_file(assessment.id)
+    return store.assessment_data(assessment.id)
 
 
 @pytest.fixture
@@ -293,7 +294,7 @@ def test_coordinator_records_consensus_and_the_index_shows_points(
     assert response.status_code == 302
     record = consensus_records(data_file)["4.1.2"]
     assert (record.score, record.recorded_by) == (55, "quality")
-    assert record.strengths[0] == Statement("Leaders meet staff monthly", ("K1",))
+    assert without_ids(record.strengths)[0] == Statement("Leaders meet staff monthly", ("K1",))
     follow = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Consensus on 4.1.2 recorded: 55% of 50 points = 27.5 points." in follow
 
@@ -304,7 +305,7 @@ def test_coordinator_records_consensus_and_the_index_shows_points(
     assert "27.5" in row
     assert "27.5 <small" in page  # the total
     assert "Provisional" in page
-    events = [e for e in Audit(data_file.path.parent).read().entries
+    events = [e for e in data_file.audit.read().entries
               if e.action == "consensus_set"]
     assert [(e.user, e.detail) for e in events] == [("quality", {"item": "4.1.2", "score": 55})]
 
@@ -393,8 +394,8 @@ def test_off_step_score_is_refused_and_the_input_kept(
 
 def test_expired_form_keeps_the_text(csrf_app: Flask) -> None:
     store = csrf_app.extensions[STORE_KEY]
-    record = store.create("Org", "2026", FRAMEWORK_FILE, NOW)
-    data_file = store.assessment_file(record.id)
+    record = gen_assessment(store, "Org", "2026", FRAMEWORK_FILE, NOW)
+    data_file = store.assessment_data(record.id)
     csrf_app.extensions[USERS_KEY].create("boss", "Boss", PASSWORD)
     add_role(data_file, "boss", Role.COORDINATOR)
     move_to(data_file, Phase.REVIEW)
@@ -436,7 +437,7 @@ def test_examiner_reads_the_consensus_page_but_cannot_set_it(
 
 def test_consensus_lead_may_set_it(sign_in: Callable[..., FlaskClient],
                                    in_consensus: AssessmentRecord, data_file: DataFile) -> None:
-    set_consensus_lead(data_file, "bob")
+    data_file.team.set_consensus_lead("bob")
     response = sign_in("bob").post(item_url(in_consensus), data={
         "score": "45", "rationale": "lead's call", "strengths": "", "ofis": ""})
     assert response.status_code == 302

@@ -19,18 +19,20 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from assessor import create_app
-from assessor.access import PHASE_ORDER, Phase, Role
+from assessor.access import PHASE_ORDER, OrgRole, Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
+from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.storage.files import DataFile
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.store import Store
 from assessor.team import add_role, assign, designate_consensus_lead
 from assessor.users import Users
-from assessor.web.context import STORE_KEY, USERS_KEY
 from assessor.web.forms import answer_field, revision_field
 from assessor.web.questionnaire import PROFILE_ID
+from tests.factories import gen_assessment
 
 from .conftest import COORDINATOR, FRAMEWORK_FILE, PASSWORD, app_config, sign_in_client
 
@@ -73,7 +75,7 @@ class World:
         return Path(self.app.config["DATA_DIR"])
 
     def data_file(self, record: AssessmentRecord | None = None) -> DataFile:
-        return self.store.assessment_file((record or self.first).id)
+        return self.store.assessment_data((record or self.first).id)
 
     def client(self, role: str) -> FlaskClient:
         if role == "anonymous":
@@ -81,7 +83,8 @@ class World:
         return sign_in_client(self.app, USERNAMES[role])
 
     def url(self, template: str, record: AssessmentRecord | None = None) -> str:
-        return template.format(a=(record or self.first).id)
+        record = record or self.first
+        return template.format(a=record.id, o=record.organization_id)
 
     def foreign_texts(self, role: str) -> tuple[str, ...]:
         """What the role must never see: the assessments it holds no role in."""
@@ -115,8 +118,8 @@ def build_world(data_dir: Path, phase: Phase, **config: object) -> World:
     for username in ("writer", "examiner", "lead", "leader", "stranger"):
         users.create(username, username.title(), PASSWORD)
     users.create("admin", "Administrator", PASSWORD, is_admin=True)
-    first_record = store.create("Test Works Ltd.", "2026", FRAMEWORK_FILE, NOW)
-    first = store.assessment_file(first_record.id)
+    first_record = gen_assessment(store, "Test Works Ltd.", "2026", FRAMEWORK_FILE, NOW)
+    first = store.assessment_data(first_record.id)
     for username, role, items in ((COORDINATOR, Role.COORDINATOR, ()),
                                   ("writer", Role.WRITER, (ITEM, PROFILE_ID)),
                                   ("examiner", Role.EXAMINER, (ITEM,)),
@@ -126,8 +129,10 @@ def build_world(data_dir: Path, phase: Phase, **config: object) -> World:
         if items:
             assign(first, username, role, items)
     designate_consensus_lead(first, "lead")
-    second_record = store.create(SECOND_ORGANIZATION, "2026", FRAMEWORK_FILE, NOW)
-    second = store.assessment_file(second_record.id)
+    store.organizations.add_member(first_record.organization_id, COORDINATOR, OrgRole.MANAGER)
+    second_record = gen_assessment(store, SECOND_ORGANIZATION, "2026", FRAMEWORK_FILE, NOW)
+    store.organizations.add_member(second_record.organization_id, "stranger", OrgRole.MANAGER)
+    second = store.assessment_data(second_record.id)
     add_role(second, "stranger", Role.COORDINATOR)
     save_answers(first, [AnswerEdit(SEEDED_QUESTION, FIRST_SECRET, 0)], NOW, "writer")
     save_answers(second, [AnswerEdit(SEEDED_QUESTION, SECOND_SECRET, 0)], NOW, "stranger")
@@ -194,8 +199,17 @@ def new_user(world: World) -> Mapping[str, object]:
             "confirm": PASSWORD}
 
 
-def new_assessment(world: World) -> Mapping[str, object]:
-    return {"organization": "Third Works", "cycle": "2027", "framework": FRAMEWORK_FILE}
+def new_cycle_of_first(world: World) -> Mapping[str, object]:
+    return {"organization": world.first.organization_id, "cycle": "2027",
+            "framework": FRAMEWORK_FILE}
+
+
+def new_organization(world: World) -> Mapping[str, object]:
+    return {"name": "Third Works"}
+
+
+def leader_leads_the_organization(world: World) -> Mapping[str, object]:
+    return {"username": "leader", "role": "leader", "change": "add"}
 
 
 def leader_as_examiner(world: World) -> Mapping[str, object]:
@@ -285,9 +299,16 @@ TABLE = (
     row("403  403  403  403  403  403  302  302", POST, "admin.user_list", "/admin/users",
         data=new_user),
     row("200  200  200  200  200  200  200  302", GET, "home.index", "/"),
-    row("200  200  200  200  200  200  200  302", GET, "home.new_assessment", "/assessments/new"),
-    row("302  302  302  302  302  302  302  302", POST, "home.new_assessment", "/assessments/new",
-        data=new_assessment),
+    # -- organizations: their managers start cycles; administrators create organizations
+    row("200  403  403  403  403  200  200  302", GET, "home.new_assessment", "/assessments/new"),
+    row("302  403  403  403  403  400  400  302", POST, "home.new_assessment", "/assessments/new",
+        data=new_cycle_of_first),
+    row("403  403  403  403  403  403  200  302", GET, "organizations.new", "/organizations/new"),
+    row("403  403  403  403  403  403  302  302", POST, "organizations.new",
+        "/organizations/new", data=new_organization),
+    row("200  200  200  200  200  403  403  302", GET, "organizations.show", "/o/{o}"),
+    row("302  403  403  403  403  403  403  302", POST, "organizations.people", "/o/{o}/people",
+        data=leader_leads_the_organization),
     # -- questionnaire: everyone with a role reads; writers write their pages while writing
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),
@@ -474,7 +495,7 @@ def test_every_route_is_in_the_table(built_worlds: Callable[[Phase], World]) -> 
 @pytest.mark.parametrize("r", TABLE, ids=[r.id for r in TABLE])
 def test_each_row_addresses_its_route(built_worlds: Callable[[Phase], World], r: Row) -> None:
     urls = built_worlds(WRITING).app.url_map.bind("localhost")
-    endpoint, _ = urls.match(r.url.format(a="some-id"), r.method)
+    endpoint, _ = urls.match(r.url.format(a="some-id", o="some-org"), r.method)
     assert endpoint == r.endpoint
 
 

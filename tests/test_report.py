@@ -12,16 +12,17 @@ from assessor.access import Phase, Role
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.criteria import Framework, ItemKind, cached_framework
 from assessor.key_factors import KeyFactor, save_key_factors
+from assessor.organizations import AssessmentRecord
 from assessor.paths import criteria_dir
 from assessor.phases import move_to
 from assessor.report import Report, build_report, download_names, to_markdown
 from assessor.settings import Settings, save_settings
 from assessor.statements import Statement
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.store import Store
 
 from .conftest import FRAMEWORK_FILE
 
-RECORD = AssessmentRecord("abcdef123456", "Test Works Ltd.", "2026", FRAMEWORK_FILE,
+RECORD = AssessmentRecord("abcdef123456", "org123456789", "Test Works Ltd.", "2026", FRAMEWORK_FILE,
                           "2026-01-01T00:00:00+00:00")
 DEFAULTS = Settings()
 FACTORS = [KeyFactor("K1", "Export growth in Southeast Asia"),
@@ -200,7 +201,8 @@ def test_markdown_keeps_peoples_text_literal(framework: Framework) -> None:
 def test_download_names_are_ascii_safe_with_a_unicode_form(framework: Framework) -> None:
     assert download_names(report_of(framework, [])) == (
         "test-works-ltd-2026-feedback-report.md", "Test Works Ltd. 2026 feedback report.md")
-    chinese = AssessmentRecord("abcdef123456", "华信/精密", "2026 Q1", FRAMEWORK_FILE, "")
+    chinese = AssessmentRecord("abcdef123456", "org123456789", "华信/精密", "2026 Q1",
+                               FRAMEWORK_FILE, "")
     report = build_report(framework, chinese, {}, [], Settings())
     assert download_names(report) == ("assessment-2026-q1-feedback-report.md",
                                       "华信 精密 2026 Q1 feedback report.md")
@@ -209,7 +211,7 @@ def test_download_names_are_ascii_safe_with_a_unicode_form(framework: Framework)
 # -- web -----------------------------------------------------------------------------------------
 
 def open_phase(store: Store, record: AssessmentRecord, target: Phase) -> None:
-    data_file = store.assessment_file(record.id)
+    data_file = store.assessment_data(record.id)
     for phase in (Phase.REVIEW, Phase.CONSENSUS, Phase.FEEDBACK):
         move_to(data_file, phase)
         if phase is target:
@@ -219,7 +221,7 @@ def open_phase(store: Store, record: AssessmentRecord, target: Phase) -> None:
 @pytest.fixture
 def agreed_assessment(store: Store, assessment: AssessmentRecord) -> AssessmentRecord:
     """The `assessment` fixture in the consensus phase with key factors and two items agreed."""
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     save_key_factors(data_file, {}, [factor.text for factor in FACTORS])
     open_phase(store, assessment, Phase.CONSENSUS)
     step = 5
@@ -264,7 +266,7 @@ def test_a_writer_reads_the_report_only_once_it_is_out(
     assert writer.get(report_url(agreed_assessment)).status_code == 403
     assert writer.get(report_url(agreed_assessment, "report.md")).status_code == 403
 
-    move_to(store.assessment_file(agreed_assessment.id), Phase.FEEDBACK)
+    move_to(store.assessment_data(agreed_assessment.id), Phase.FEEDBACK)
     response = writer.get(report_url(agreed_assessment))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -304,7 +306,7 @@ def test_total_and_exact_scores_follow_the_settings(
     markdown = client.get(report_url(agreed_assessment, "report.md")).get_data(as_text=True)
     assert "of 1000 points" not in page and "of 1000 points" not in markdown
 
-    save_settings(store.assessment_file(agreed_assessment.id),
+    save_settings(store.assessment_data(agreed_assessment.id),
                   Settings(report_shows_total=True, report_shows_exact_scores=True))
     page = client.get(report_url(agreed_assessment)).get_data(as_text=True)
     markdown = client.get(report_url(agreed_assessment, "report.md")).get_data(as_text=True)

@@ -15,11 +15,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from assessor.access import Phase, Role
-from assessor.audit import Audit
 from assessor.criteria import ItemKind, cached_framework
+from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.key_factors import save_key_factors
+from assessor.organizations import AssessmentRecord
 from assessor.paths import criteria_dir
 from assessor.phases import move_to
+from assessor.repositories import AssessmentData
 from assessor.review import (
     EntryState,
     Review,
@@ -36,9 +38,10 @@ from assessor.review import (
 )
 from assessor.statements import Statement
 from assessor.storage.files import DataFile
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.repositories import TinyAssessmentData
+from assessor.storage.store import Store
 from assessor.team import add_role, assign
-from assessor.web.context import STORE_KEY, USERS_KEY
+from tests.factories import gen_assessment, without_ids
 
 from .conftest import PASSWORD, sign_in_client
 
@@ -51,8 +54,8 @@ STEP = 5
 # -- domain ---------------------------------------------------------------------------------
 
 @pytest.fixture
-def data_file(tmp_path: Path) -> DataFile:
-    return DataFile(tmp_path / "assessment.json")
+def data_file(tmp_path: Path) -> AssessmentData:
+    return TinyAssessmentData("abcdef123456", DataFile(tmp_path / "assessment.json"))
 
 
 def entry(examiner: str = ANN, item: str = ITEM, score: int | None = 60,
@@ -102,12 +105,13 @@ def test_blind_review_shows_others_only_after_submitting_and_never_drafts() -> N
     assert visible_to_examiner([ann_done, bob_done, cy_draft], ANN) == [ann_done, bob_done]
 
 
-def test_draft_then_submit_then_read_only(data_file: DataFile) -> None:
+def test_draft_then_submit_then_read_only(data_file: AssessmentData) -> None:
     statements = (Statement("Clear annual planning cycle", ("K1",)),)
     save_draft(data_file, Review(ITEM, ANN, score=None, notes={"approach": "Defined"},
                                  strengths=statements), STEP, NOW)
     draft = review_of(data_file, ITEM, ANN)
-    assert (draft.score, draft.submitted, draft.strengths) == (None, False, statements)
+    assert (draft.score, draft.submitted, without_ids(draft.strengths)) == (None, False,
+                                                                     statements)
     assert draft.notes == {"approach": "Defined"}
 
     submit(data_file, Review(ITEM, ANN, score=65), STEP, NOW)
@@ -121,7 +125,7 @@ def test_draft_then_submit_then_read_only(data_file: DataFile) -> None:
     assert review_of(data_file, ITEM, ANN) == done
 
 
-def test_submit_needs_a_score(data_file: DataFile) -> None:
+def test_submit_needs_a_score(data_file: AssessmentData) -> None:
     with pytest.raises(ReviewError, match="Choose a score"):
         submit(data_file, Review(ITEM, ANN), STEP, NOW)
     assert reviews_of_item(data_file, ITEM) == []
@@ -138,7 +142,7 @@ def test_scores_on_the_scale_pass(score: int | None) -> None:
     check_score(score, STEP)
 
 
-def test_reopen_makes_a_submitted_entry_editable(data_file: DataFile) -> None:
+def test_reopen_makes_a_submitted_entry_editable(data_file: AssessmentData) -> None:
     submit(data_file, Review(ITEM, ANN, score=40), STEP, NOW)
     reopen(data_file, ITEM, ANN)
     reopened = review_of(data_file, ITEM, ANN)
@@ -147,7 +151,7 @@ def test_reopen_makes_a_submitted_entry_editable(data_file: DataFile) -> None:
     assert review_of(data_file, ITEM, ANN).score == 45
 
 
-def test_reopen_refuses_drafts_and_missing_entries(data_file: DataFile) -> None:
+def test_reopen_refuses_drafts_and_missing_entries(data_file: AssessmentData) -> None:
     with pytest.raises(ReviewError, match="no entry"):
         reopen(data_file, ITEM, ANN)
     save_draft(data_file, Review(ITEM, ANN, score=40), STEP, NOW)
@@ -165,7 +169,7 @@ def in_review(assessment: AssessmentRecord, store: Store,
     add_member(assessment, BOB, Role.EXAMINER, (ITEM,))
     add_member(assessment, "lee", Role.LEADER)
     add_member(assessment, "wendy", Role.WRITER, (ITEM,))
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     save_key_factors(data_file, {}, ["Export markets", "Skilled workforce"])
     move_to(data_file, Phase.REVIEW)
     return assessment
@@ -194,11 +198,11 @@ def textarea(page: str, name: str) -> str:
 
 def stored(store: Store, record: AssessmentRecord, examiner: str = ANN,
            item_id: str = ITEM) -> Review:
-    return review_of(store.assessment_file(record.id), item_id, examiner)
+    return review_of(store.assessment_data(record.id), item_id, examiner)
 
 
 def audit_actions(store: Store, record: AssessmentRecord) -> list[str]:
-    return [e.action for e in Audit(store.assessment_file(record.id).path.parent).read().entries]
+    return [e.action for e in store.assessment_data(record.id).audit.read().entries]
 
 
 def test_examiner_saves_a_draft_then_submits(in_review: AssessmentRecord, store: Store,
@@ -217,9 +221,9 @@ def test_examiner_saves_a_draft_then_submits(in_review: AssessmentRecord, store:
     draft = stored(store, in_review)
     assert (draft.score, draft.submitted) == (55, False)
     assert draft.notes == {"approach": "Systematic planning\ncycle."}
-    assert draft.strengths == (Statement("Annual plan reviewed monthly", ("K1",)),
+    assert without_ids(draft.strengths) == (Statement("Annual plan reviewed monthly", ("K1",)),
                                Statement("Plants all use it", ("K2", "K1")))
-    assert draft.ofis == (Statement("No evaluation of the planning process"),)
+    assert without_ids(draft.ofis) == (Statement("No evaluation of the planning process"),)
     page = ann.get(item_url(in_review)).get_data(as_text=True)
     assert textarea(page, "strengths") == ("Annual plan reviewed monthly #K1\n"
                                            "Plants all use it #K2 #K1")
@@ -264,7 +268,7 @@ def test_submitting_needs_a_score_and_keeps_the_text(in_review: AssessmentRecord
     assert response.status_code == 400
     assert "Choose a score before submitting" in page
     assert textarea(page, "note_learning") == "Yearly review"
-    assert reviews_of_item(store.assessment_file(in_review.id), ITEM) == []
+    assert reviews_of_item(store.assessment_data(in_review.id), ITEM) == []
 
 
 def test_a_score_off_the_scale_is_refused(in_review: AssessmentRecord, store: Store,
@@ -273,7 +277,7 @@ def test_a_score_off_the_scale_is_refused(in_review: AssessmentRecord, store: St
     assert response.status_code == 400
     assert "Pick a score from the list: 0 to 100% in steps of 5." in response.get_data(
         as_text=True)
-    assert reviews_of_item(store.assessment_file(in_review.id), ITEM) == []
+    assert reviews_of_item(store.assessment_data(in_review.id), ITEM) == []
 
 
 def test_unknown_key_factor_is_a_field_error_and_the_text_is_kept(
@@ -286,7 +290,7 @@ def test_unknown_key_factor_is_a_field_error_and_the_text_is_kept(
             in html_lib.unescape(page))
     assert re.search(r'<textarea[^>]*aria-invalid="true"[^>]*name="strengths"', page)
     assert textarea(page, "strengths") == text
-    assert reviews_of_item(store.assessment_file(in_review.id), ITEM) == []
+    assert reviews_of_item(store.assessment_data(in_review.id), ITEM) == []
     # The band of the score just chosen stays highlighted on the returned page.
     assert re.search(r'class="band band-current" data-band-min="70" data-band-max="85"', page)
 
@@ -313,7 +317,7 @@ def test_results_items_use_letci_dimensions(assessment: AssessmentRecord, store:
     framework = cached_framework(str(criteria_dir() / assessment.framework))
     results_item = next(item.id for item in framework.items if item.kind is ItemKind.RESULTS)
     add_member(assessment, ANN, Role.EXAMINER, (results_item,))
-    move_to(store.assessment_file(assessment.id), Phase.REVIEW)
+    move_to(store.assessment_data(assessment.id), Phase.REVIEW)
     page = sign_in(ANN).get(item_url(assessment, results_item)).get_data(as_text=True)
     assert 'name="note_levels"' in page and 'name="note_approach"' not in page
 
@@ -332,7 +336,7 @@ def test_no_scoring_outside_the_review_phase(assessment: AssessmentRecord, store
                                              sign_in: Callable[..., FlaskClient],
                                              phase_path: tuple[Phase, ...]) -> None:
     add_member(assessment, ANN, Role.EXAMINER, (ITEM,))
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     if phase_path:
         move_to(data_file, Phase.REVIEW)
         for phase in phase_path:
@@ -394,7 +398,7 @@ def test_examiner_without_items_is_told_so(in_review: AssessmentRecord,
 
 def test_no_score_links_after_the_review_phase(in_review: AssessmentRecord, store: Store,
                                                sign_in: Callable[..., FlaskClient]) -> None:
-    move_to(store.assessment_file(in_review.id), Phase.CONSENSUS)
+    move_to(store.assessment_data(in_review.id), Phase.CONSENSUS)
     page = sign_in(ANN).get(index_url(in_review)).get_data(as_text=True)
     assert "Your items" in page
     assert f'href="{item_url(in_review)}"' not in page
@@ -451,7 +455,7 @@ def test_only_the_coordinator_reopens_and_only_in_review(
     reopen_url = f"/a/{in_review.id}/review/items/{ITEM}/reopen/{ANN}"
     assert sign_in("lee").post(reopen_url).status_code == 403
     assert sign_in(ANN).post(reopen_url).status_code == 403
-    move_to(store.assessment_file(in_review.id), Phase.CONSENSUS)
+    move_to(store.assessment_data(in_review.id), Phase.CONSENSUS)
     assert client.post(reopen_url).status_code == 403
     assert stored(store, in_review).submitted
 
@@ -474,7 +478,7 @@ def test_writers_have_no_review_pages(in_review: AssessmentRecord,
 def test_unknown_items_are_refused(in_review: AssessmentRecord, store: Store,
                                   sign_in: Callable[..., FlaskClient]) -> None:
     assert sign_in(BOB).get(item_url(in_review, "9.9")).status_code == 403  # not assigned
-    assign(store.assessment_file(in_review.id), BOB, Role.EXAMINER, [ITEM, "9.9"])
+    assign(store.assessment_data(in_review.id), BOB, Role.EXAMINER, [ITEM, "9.9"])
     response = sign_in(BOB).get(item_url(in_review, "9.9"))
     assert response.status_code == 404
     assert "The criteria have no item '9.9'." in html_lib.unescape(response.get_data(
@@ -483,8 +487,8 @@ def test_unknown_items_are_refused(in_review: AssessmentRecord, store: Store,
 
 def test_expired_form_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
     store = csrf_app.extensions[STORE_KEY]
-    record = store.create("Org", "2026", "gbt19580-2012.yaml", NOW)
-    data_file = store.assessment_file(record.id)
+    record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", NOW)
+    data_file = store.assessment_data(record.id)
     csrf_app.extensions[USERS_KEY].create(ANN, "Ann", PASSWORD)
     add_role(data_file, ANN, Role.EXAMINER)
     assign(data_file, ANN, Role.EXAMINER, [ITEM])
@@ -506,8 +510,8 @@ def test_expired_form_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # typ
 
 def test_expired_reopen_form_changes_nothing(csrf_app) -> None:  # type: ignore[no-untyped-def]
     store = csrf_app.extensions[STORE_KEY]
-    record = store.create("Org", "2026", "gbt19580-2012.yaml", NOW)
-    data_file = store.assessment_file(record.id)
+    record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", NOW)
+    data_file = store.assessment_data(record.id)
     csrf_app.extensions[USERS_KEY].create("quality", "Quality", PASSWORD)
     add_role(data_file, "quality", Role.COORDINATOR)
     move_to(data_file, Phase.REVIEW)

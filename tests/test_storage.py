@@ -30,10 +30,13 @@ from tinydb import TinyDB
 from assessor.access import Role
 from assessor.answers import AnswerEdit, load_answers, save_answers, unanswered
 from assessor.criteria import load_framework
+from assessor.organizations import AssessmentRecord
 from assessor.storage import files
 from assessor.storage.files import DataFile, DataFileError, SchemaTooNew, read_tables
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.repositories import TinyAssessmentData
+from assessor.storage.store import Store
 from assessor.team import add_role
+from tests.factories import gen_assessment
 
 from .conftest import COORDINATOR
 
@@ -78,8 +81,9 @@ def save_revisions(path: str, question: str, count: int) -> None:
     """Answers level: a new revision of this writer's own question, based on a fresh load."""
     data_file = DataFile(Path(path))
     for n in range(count):
-        base = load_answers(data_file).get(question, unanswered(question)).revision
-        result = save_answers(data_file, [AnswerEdit(question, _text(question, n), base)],
+        data = TinyAssessmentData(data_file.path.parent.name, data_file)
+        base = load_answers(data).get(question, unanswered(question)).revision
+        result = save_answers(data, [AnswerEdit(question, _text(question, n), base)],
                               now=NOW, user=question)
         assert not result.conflicts, result
         assert [a.revision for a in result.saved] == [n + 1], result
@@ -131,7 +135,7 @@ def check_entries(path: Path, keys: list[str], count: int) -> None:
 
 
 def check_revisions(path: Path, keys: list[str], count: int) -> None:
-    answers = load_answers(DataFile(path))
+    answers = load_answers(_data(path))
     assert {q: (answers[q].revision, answers[q].text) for q in keys} == {
         q: (count, _text(q, count - 1)) for q in keys
     }
@@ -158,13 +162,19 @@ def assessment_path(store: Store, assessment: AssessmentRecord) -> Path:
 def _another(store: Store, like: AssessmentRecord, organization: str = "Other Co."
              ) -> AssessmentRecord:
     """Another assessment with the same coordinator (so the `client` may open it)."""
-    record = store.create(organization, like.cycle, like.framework, "2026-01-03T00:00:00+00:00")
-    add_role(store.assessment_file(record.id), COORDINATOR, Role.COORDINATOR)
+    record = gen_assessment(store, organization, like.cycle, like.framework,
+                            "2026-01-03T00:00:00+00:00")
+    add_role(store.assessment_data(record.id), COORDINATOR, Role.COORDINATOR)
     return record
 
 
+def _data(path: Path) -> TinyAssessmentData:
+    """The repositories over the data file at `path` (a fresh DataFile: no shared state)."""
+    return TinyAssessmentData(path.parent.name, DataFile(path))
+
+
 def _save(store: Store, record: AssessmentRecord, question: str, text: str) -> None:
-    data_file = store.assessment_file(record.id)
+    data_file = store.assessment_data(record.id)
     base = load_answers(data_file).get(question, unanswered(question)).revision
     result = save_answers(data_file, [AnswerEdit(question, text, base)], now=NOW)
     assert len(result.saved) == 1
@@ -365,9 +375,9 @@ def test_corrupt_file_is_reported_and_other_assessments_keep_working(
 
     # The healthy assessment loads and saves; the broken file is refused, never overwritten.
     _save(store, assessment, question_ids[0], "still working")
-    assert load_answers(store.assessment_file(assessment.id))[question_ids[0]].revision == 1
+    assert load_answers(store.assessment_data(assessment.id))[question_ids[0]].revision == 1
     with pytest.raises(DataFileError):
-        save_answers(store.assessment_file(broken.id),
+        save_answers(store.assessment_data(broken.id),
                      [AnswerEdit(question_ids[1], "new", 0)], now=NOW)
     assert broken_path.read_bytes() == damaged
 
@@ -427,8 +437,8 @@ NEWER_SCHEMA_USES: list[Callable[[Path], object]] = [
     read_tables,
     lambda path: DataFile(path).read(),
     _enter_transaction,
-    lambda path: load_answers(DataFile(path)),
-    lambda path: save_answers(DataFile(path), [AnswerEdit("P.1.a", "text", 0)], now=NOW),
+    lambda path: load_answers(_data(path)),
+    lambda path: save_answers(_data(path), [AnswerEdit("P.1.a", "text", 0)], now=NOW),
 ]
 
 
@@ -462,7 +472,7 @@ def test_backup_copies_every_data_file(
     other = _another(store, assessment)
     _save(store, assessment, question_ids[0], "first")
     _save(store, other, question_ids[1], "二")
-    trail = store.audit(assessment.id)
+    trail = store.assessment_data(assessment.id).audit
     trail.record(COORDINATOR, "answers_saved", questions=[question_ids[0]])
     destination = tmp_path / "backup"
     prepare(destination)
@@ -481,10 +491,10 @@ def test_backup_copies_every_data_file(
         assert read_tables(destination / original.relative_to(store.root)) == \
             read_tables(original)
     restored = Store(destination)
-    assert restored.list_assessments() == store.list_assessments()
+    assert restored.assessments.all() == store.assessments.all()
     for record in (assessment, other):
-        assert load_answers(restored.assessment_file(record.id)) == \
-            load_answers(store.assessment_file(record.id))
+        assert load_answers(restored.assessment_data(record.id)) == \
+            load_answers(store.assessment_data(record.id))
 
 
 def test_backup_refuses_a_non_empty_destination(
@@ -552,10 +562,10 @@ def test_read_snapshot_is_read_only(answered_file: DataFile, write: Callable[[Ti
 @pytest.mark.parametrize("write", SNAPSHOT_WRITE_PARAMS)
 def test_refused_snapshot_write_leaves_no_trace(answered_file: DataFile,
                                                 write: Callable[[TinyDB], object]) -> None:
-    answers = load_answers(answered_file)
+    answers = load_answers(_data(answered_file.path))
     with pytest.raises(PermissionError):
         write(answered_file.read())
-    assert load_answers(DataFile(answered_file.path)) == answers
+    assert load_answers(_data(answered_file.path)) == answers
     with answered_file.transaction() as db:  # an unrelated change, saved
         db.table(ENTRIES).insert({"n": 0})
-    assert load_answers(answered_file) == answers
+    assert load_answers(_data(answered_file.path)) == answers

@@ -16,12 +16,16 @@ from flask.testing import FlaskClient
 
 from assessor.access import Member, Phase, Role
 from assessor.audit import AuditEntry, describe
+from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.key_factors import key_factors, save_key_factors
+from assessor.organizations import AssessmentRecord
 from assessor.phases import PhaseError, current_phase, move_from, opening_warnings
+from assessor.repositories import AssessmentData
 from assessor.review import Review, save_draft, submit
 from assessor.settings import Settings, load_settings
 from assessor.storage.files import DataFile
-from assessor.storage.store import AssessmentRecord, Store
+from assessor.storage.repositories import TinyAssessmentData
+from assessor.storage.store import Store
 from assessor.team import (
     TeamError,
     add_role,
@@ -34,7 +38,7 @@ from assessor.team import (
     unsubmitted_entries,
     withdraw_role,
 )
-from assessor.web.context import STORE_KEY, USERS_KEY
+from tests.factories import gen_assessment
 
 from .conftest import COORDINATOR, PASSWORD, csrf_token, sign_in_client
 
@@ -42,8 +46,8 @@ NOW = "2026-03-01T09:00:00+00:00"
 
 
 @pytest.fixture
-def data_file(tmp_path: Path) -> DataFile:
-    return DataFile(tmp_path / "assessment.json")
+def data_file(tmp_path: Path) -> AssessmentData:
+    return TinyAssessmentData("abcdef123456", DataFile(tmp_path / "assessment.json"))
 
 
 def person(username: str, role: Role, *items: str, lead: bool = False) -> Member:
@@ -61,7 +65,7 @@ def test_coverage_lists_who_holds_each_section_and_the_gaps() -> None:
 
 
 def test_withdraw_role_clears_assignments_and_an_examiners_consensus_lead(
-        data_file: DataFile) -> None:
+        data_file: AssessmentData) -> None:
     add_role(data_file, "boss", Role.COORDINATOR)
     add_role(data_file, "eve", Role.EXAMINER)
     add_role(data_file, "eve", Role.LEADER)
@@ -75,7 +79,7 @@ def test_withdraw_role_clears_assignments_and_an_examiners_consensus_lead(
 
 
 def test_withdraw_role_refuses_the_last_coordinator_and_roles_not_held(
-        data_file: DataFile) -> None:
+        data_file: AssessmentData) -> None:
     add_role(data_file, "boss", Role.COORDINATOR)
     with pytest.raises(TeamError, match="only coordinator"):
         withdraw_role(data_file, "boss", Role.COORDINATOR)
@@ -86,7 +90,7 @@ def test_withdraw_role_refuses_the_last_coordinator_and_roles_not_held(
     assert set(members(data_file)) == {"deputy"}
 
 
-def test_consensus_lead_is_an_examiner_or_nobody(data_file: DataFile) -> None:
+def test_consensus_lead_is_an_examiner_or_nobody(data_file: AssessmentData) -> None:
     add_role(data_file, "wes", Role.WRITER)
     add_role(data_file, "eve", Role.EXAMINER)
     with pytest.raises(TeamError, match="not an examiner"):
@@ -105,7 +109,8 @@ def test_unsubmitted_entries_are_assigned_ones_without_a_submitted_review() -> N
 
 
 # -- domain: phases ---------------------------------------------------------------------------
-def test_move_from_refuses_a_phase_changed_since_the_page_was_shown(data_file: DataFile) -> None:
+def test_move_from_refuses_a_phase_changed_since_the_page_was_shown(
+        data_file: AssessmentData) -> None:
     assert move_from(data_file, Phase.WRITING, Phase.REVIEW) is Phase.WRITING
     with pytest.raises(PhaseError, match="now Independent review, not Writing"):
         move_from(data_file, Phase.WRITING, Phase.REVIEW)
@@ -128,7 +133,8 @@ def test_opening_warnings_name_the_gaps_and_never_apply_to_other_phases() -> Non
 
 
 # -- domain: key factors ----------------------------------------------------------------------
-def test_key_factor_ids_stay_with_their_factor_and_are_never_reused(data_file: DataFile) -> None:
+def test_key_factor_ids_stay_with_their_factor_and_are_never_reused(
+        data_file: AssessmentData) -> None:
     save_key_factors(data_file, {}, ["Export markets", "Skilled workforce", "Cost pressure"])
     save_key_factors(data_file, {"K1": "Export markets in Asia", "K2": "", "K3": "Cost pressure"},
                      [])
@@ -172,7 +178,7 @@ def team_url(record: AssessmentRecord, page: str = "") -> str:
 
 
 def trail(store: Store, record: AssessmentRecord) -> list[AuditEntry]:
-    return store.audit(record.id).read().entries
+    return store.assessment_data(record.id).audit.read().entries
 
 
 def events(store: Store, record: AssessmentRecord, action: str) -> list[dict]:
@@ -184,7 +190,7 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def phase_of(store: Store, record: AssessmentRecord) -> Phase:
-    return current_phase(store.assessment_file(record.id))
+    return current_phase(store.assessment_data(record.id))
 
 
 # -- web: team and assignments ----------------------------------------------------------------
@@ -199,7 +205,7 @@ def test_coordinator_adds_a_writer_who_then_writes_only_assigned_items(
                            data={"writer-wang-items": ["P", "4.1.2"],
                                  "writer-wang-save": "Save assignments"})
     assert response.status_code == 302
-    assert members(store.assessment_file(assessment.id))["wang"].assigned == {
+    assert members(store.assessment_data(assessment.id))["wang"].assigned == {
         Role.WRITER: frozenset({"P", "4.1.2"})}
 
     saved = writer.post(f"/a/{assessment.id}/items/4.1.2",
@@ -239,7 +245,7 @@ def test_all_items_convenience_and_choices_outside_the_framework(
     add_member(assessment, "li", Role.EXAMINER)
     client.post(team_url(assessment, "assignments/examiner/li"),
                 data={"examiner-li-all_items": "Assign all items"})
-    assigned = members(store.assessment_file(assessment.id))["li"].assigned[Role.EXAMINER]
+    assigned = members(store.assessment_data(assessment.id))["li"].assigned[Role.EXAMINER]
     assert len(assigned) == 23 and "P" not in assigned  # examiners score items, not the profile
 
     response = client.post(team_url(assessment, "assignments/examiner/li"),
@@ -247,7 +253,7 @@ def test_all_items_convenience_and_choices_outside_the_framework(
                                  "examiner-li-save": "Save assignments"})
     assert response.status_code == 400
     assert "not a valid choice" in text_of(response).lower()
-    assert len(members(store.assessment_file(assessment.id))["li"].assigned[Role.EXAMINER]) == 23
+    assert len(members(store.assessment_data(assessment.id))["li"].assigned[Role.EXAMINER]) == 23
 
 
 def test_coverage_highlights_items_without_an_examiner(
@@ -269,14 +275,14 @@ def test_removing_a_role_records_it_and_keeps_the_last_coordinator(
     client.post(team_url(assessment, "consensus-lead"), data={"lead": "li"})
     response = client.post(team_url(assessment, "members/li/examiner/remove"))
     assert response.status_code == 302
-    assert "li" not in members(store.assessment_file(assessment.id))
+    assert "li" not in members(store.assessment_data(assessment.id))
     assert events(store, assessment, "role_removed") == [
         {"username": "li", "role": "examiner", "lead_ended": True}]
 
     response = client.post(team_url(assessment, f"members/{COORDINATOR}/coordinator/remove"),
                            follow_redirects=True)
     assert "only coordinator" in text_of(response)
-    assert Role.COORDINATOR in members(store.assessment_file(assessment.id))[COORDINATOR].roles
+    assert Role.COORDINATOR in members(store.assessment_data(assessment.id))[COORDINATOR].roles
     assert client.post(team_url(assessment, "members/li/boss/remove")).status_code == 404
 
     add_member(assessment, "deputy", Role.COORDINATOR)
@@ -302,7 +308,7 @@ def test_consensus_lead_edits_key_factors_through_their_own_link(
     assert lead.get(team_url(assessment)).status_code == 403
     assert lead.post(team_url(assessment, "key-factors"),
                      data={"new_1": "Export markets"}).status_code == 302
-    assert [f.text for f in key_factors(store.assessment_file(assessment.id))] == [
+    assert [f.text for f in key_factors(store.assessment_data(assessment.id))] == [
         "Export markets"]
 
 
@@ -352,7 +358,7 @@ def test_phase_page_warns_before_opening_review_and_consensus_without_blocking(
     assert "No examiner is assigned to 21 items" in page
     assert move(client, assessment, Phase.WRITING, Phase.REVIEW).status_code == 302
 
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     submit(data_file, Review("4.1.3", "li", score=50), 5, NOW)
     save_draft(data_file, Review("4.1.2", "li", score=40), 5, NOW)
     page = text_of(client.get(team_url(assessment, "phase")))
@@ -367,7 +373,7 @@ def test_key_factors_keep_their_ids_when_a_text_changes(
     client.post(url, data={"new_1": "Export markets", "new_2": "Skilled workforce"})
     client.post(url, data={"K1": "Export markets in Southeast Asia", "K2": "Skilled workforce",
                            "new_1": "Energy costs", "new_2": ""})
-    data_file = store.assessment_file(assessment.id)
+    data_file = store.assessment_data(assessment.id)
     assert [(f.id, f.text) for f in key_factors(data_file)] == [
         ("K1", "Export markets in Southeast Asia"), ("K2", "Skilled workforce"),
         ("K3", "Energy costs")]
@@ -388,7 +394,7 @@ def test_too_many_or_too_long_key_factors_are_refused_with_the_input_kept(
     for n in range(4):
         client.post(url, data={**{f"K{i}": f"Factor {i}" for i in range(1, 2 * n + 1)},
                                "new_1": f"Factor {2 * n + 1}", "new_2": f"Factor {2 * n + 2}"})
-    assert len(key_factors(store.assessment_file(assessment.id))) == 8
+    assert len(key_factors(store.assessment_data(assessment.id))) == 8
     response = client.post(url, data={**{f"K{i}": f"Factor {i}" for i in range(1, 9)},
                                       "new_1": "A ninth factor"})
     assert response.status_code == 400
@@ -396,7 +402,7 @@ def test_too_many_or_too_long_key_factors_are_refused_with_the_input_kept(
     response = client.post(url, data={"K1": "x" * 201})
     assert response.status_code == 400
     assert "at most 200 characters" in text_of(response)
-    assert key_factors(store.assessment_file(assessment.id))[0].text == "Factor 1"
+    assert key_factors(store.assessment_data(assessment.id))[0].text == "Factor 1"
 
 
 def test_settings_are_saved_and_an_out_of_range_threshold_is_refused_with_the_input_kept(
@@ -405,7 +411,7 @@ def test_settings_are_saved_and_an_out_of_range_threshold_is_refused_with_the_in
     assert 'value="20"' in client.get(url).get_data(as_text=True)  # the default
     response = client.post(url, data={"variance_threshold": "25", "report_shows_total": "y"})
     assert response.status_code == 302
-    assert load_settings(store.assessment_file(assessment.id)) == Settings(25, True, False)
+    assert load_settings(store.assessment_data(assessment.id)) == Settings(25, True, False)
     assert events(store, assessment, "settings_saved") == [
         {"variance_threshold": 25, "report_shows_total": True,
          "report_shows_exact_scores": False}]
@@ -417,7 +423,7 @@ def test_settings_are_saved_and_an_out_of_range_threshold_is_refused_with_the_in
         page = text_of(response)
         assert message in page and f'value="{bad}"' in page
         assert re.search(r'<input checked id="report_shows_exact_scores"', page)
-    assert load_settings(store.assessment_file(assessment.id)) == Settings(25, True, False)
+    assert load_settings(store.assessment_data(assessment.id)) == Settings(25, True, False)
 
 
 # -- web: audit -------------------------------------------------------------------------------
@@ -439,7 +445,7 @@ def test_audit_lists_events_newest_first_with_who_and_what(
 
 def test_audit_notes_unreadable_lines(client: FlaskClient, store: Store,
                                       assessment: AssessmentRecord) -> None:
-    audit = store.audit(assessment.id)
+    audit = store.assessment_data(assessment.id).audit
     audit.record(COORDINATOR, "member_added", username="li", role="writer")
     with audit.path.open("a", encoding="utf-8") as trail_file:
         trail_file.write('{"at": "2026-03-01T09:00:00+00:00", "us')  # torn by a crash
@@ -474,7 +480,7 @@ def test_team_pages_are_for_coordinators_only(
              "key-factors": {"new_1": "Sneaky"}}
     for page, data in posts.items():
         assert other.post(team_url(assessment, page), data=data).status_code == 403, page
-    assert members(store.assessment_file(assessment.id))["someone"].roles == {role}
+    assert members(store.assessment_data(assessment.id))["someone"].roles == {role}
     assert phase_of(store, assessment) is Phase.WRITING
     assert trail(store, assessment) == []
 
@@ -504,8 +510,8 @@ def assessment_in() -> Callable[[Flask], AssessmentRecord]:
     def make(app: Flask) -> AssessmentRecord:
         store, users = app.extensions[STORE_KEY], app.extensions[USERS_KEY]
         users.create(COORDINATOR, "Quality Manager", PASSWORD)
-        record = store.create("Csrf Works", "2026", "gbt19580-2012.yaml", NOW)
-        add_role(store.assessment_file(record.id), COORDINATOR, Role.COORDINATOR)
+        record = gen_assessment(store, "Csrf Works", "2026", "gbt19580-2012.yaml", NOW)
+        add_role(store.assessment_data(record.id), COORDINATOR, Role.COORDINATOR)
         return record
 
     return make

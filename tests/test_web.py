@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
 
-from assessor.access import Role
+from assessor.access import OrgRole, Role
 from assessor.answers import MAX_ANSWER_BYTES, load_answers
-from assessor.storage.store import AssessmentRecord, Store
-from assessor.team import add_role
-from assessor.web.context import STORE_KEY, USERS_KEY
+from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.organizations import AssessmentRecord, create_organization
+from assessor.storage.store import Store
+from assessor.team import add_role, member
+from tests.factories import gen_assessment
 
 from .conftest import PASSWORD, sign_in_client
 
@@ -51,26 +54,63 @@ def test_home_lists_assessments_with_progress(client: FlaskClient, store: Store,
     assert "0/239" in page  # 17 profile + 222 item questions, none answered
 
 
-def test_create_assessment(client: FlaskClient, store: Store) -> None:
-    response = client.post("/assessments/new", data={
-        "organization": "Harbour Foods", "cycle": "2027", "framework": "gbt19580-2012.yaml"})
+def test_an_administrator_creates_an_organization_with_its_first_cycle(
+        sign_in: Callable[..., FlaskClient], store: Store) -> None:
+    admin = sign_in("boss", is_admin=True)
+    response = admin.post("/assessments/new", data={
+        "organization": "new", "new_organization": "  Harbour   Foods ", "cycle": "2027",
+        "framework": "gbt19580-2012.yaml"})
     assert response.status_code == 302
-    [record] = store.list_assessments()
+    [record] = store.assessments.all()
     assert (record.organization, record.cycle) == ("Harbour Foods", "2027")
     assert response.headers["Location"].endswith(f"/a/{record.id}/")
+    [organization] = store.organizations.all()
+    assert store.organizations.members(organization.id) == {"boss": {OrgRole.MANAGER}}
+    assert member(store.assessment_data(record.id), "boss").roles == {Role.COORDINATOR}
+
+
+def test_a_manager_starts_a_cycle_of_their_organization_only(
+        sign_in: Callable[..., FlaskClient], store: Store) -> None:
+    harbour = create_organization(store.organizations, "Harbour Foods", manager="mgr")
+    create_organization(store.organizations, "Other Org")
+    manager = sign_in("mgr")
+    form = manager.get("/assessments/new").get_data(as_text=True)
+    assert "Harbour Foods" in form and "Other Org" not in form
+    assert "A new organization" not in form  # only administrators create organizations
+    response = manager.post("/assessments/new", data={
+        "organization": harbour.id, "cycle": "2027", "framework": "gbt19580-2012.yaml"})
+    assert response.status_code == 302
+    [record] = store.assessments.all()
+    assert record.organization_id == harbour.id
+    events = store.assessment_data(record.id).audit.read().entries
+    assert [(e.user, e.action) for e in events] == [("mgr", "assessment_created")]
+
+
+def test_without_an_organization_to_manage_nobody_starts_a_cycle(
+        client: FlaskClient, store: Store) -> None:
+    response = client.get("/assessments/new")
+    assert response.status_code == 403
+    assert "managers start its cycles" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"organization": "", "cycle": "2027", "framework": "gbt19580-2012.yaml"},
-     "This field is required"),
-    ({"organization": "X", "cycle": "2027", "framework": "../secrets.yaml"}, "Not a valid choice"),
+    ({"organization": "new", "new_organization": "", "cycle": "2027",
+      "framework": "gbt19580-2012.yaml"}, "Type the new organization&#39;s name."),
+    ({"organization": "new", "new_organization": "X", "cycle": "",
+      "framework": "gbt19580-2012.yaml"}, "This field is required"),
+    ({"organization": "new", "new_organization": "X", "cycle": "2027",
+      "framework": "../secrets.yaml"}, "Not a valid choice"),
+    ({"organization": "nosuchorg123", "cycle": "2027", "framework": "gbt19580-2012.yaml"},
+     "Not a valid choice"),
 ])
-def test_create_assessment_refuses_bad_input(client: FlaskClient, store: Store,
+def test_create_assessment_refuses_bad_input(sign_in: Callable[..., FlaskClient], store: Store,
                                              data: dict[str, str], message: str) -> None:
-    response = client.post("/assessments/new", data=data)
+    response = sign_in("boss", is_admin=True).post("/assessments/new", data=data)
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
-    assert store.list_assessments() == []
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert data["cycle"] in page  # the typed text is kept
+    assert store.assessments.all() == [] and store.organizations.all() == []
 
 
 def test_overview_shows_every_item_and_progress(client: FlaskClient,
@@ -88,7 +128,7 @@ def test_save_answer_then_read_it_back(client: FlaskClient, assessment: Assessme
     response = client.post(item_url(assessment), data={
         answer_key("4.1.2.a"): "Line one\r\nLine two", revision_key("4.1.2.a"): "0"})
     assert response.status_code == 302
-    answer = load_answers(store.assessment_file(assessment.id))["4.1.2.a"]
+    answer = load_answers(store.assessment_data(assessment.id))["4.1.2.a"]
     assert (answer.text, answer.revision) == ("Line one\nLine two", 1)
     page = client.get(item_url(assessment), follow_redirects=True).get_data(as_text=True)
     assert form_fields(page)[answer_key("4.1.2.a")] == "Line one\nLine two"
@@ -117,14 +157,14 @@ def test_stale_save_is_shown_as_a_conflict_and_nothing_is_lost(
     assert response.status_code == 409
     assert "Colleague&#39;s text" in page  # their version, shown escaped
     assert form_fields(page)[answer_key("4.1.2.a")] == "My text"
-    stored = load_answers(store.assessment_file(assessment.id))
+    stored = load_answers(store.assessment_data(assessment.id))
     assert stored["4.1.2.a"].text == "Colleague's text"  # not overwritten
     assert stored["4.1.2.b"].text == "My other answer"  # the question without conflict saved
 
     # Saving again from the conflict page is a deliberate overwrite and succeeds.
     again = form_fields(page)
     assert client.post(item_url(assessment), data=again).status_code == 302
-    assert load_answers(store.assessment_file(assessment.id))["4.1.2.a"].text == "My text"
+    assert load_answers(store.assessment_data(assessment.id))["4.1.2.a"].text == "My text"
 
 
 def test_oversized_answer_is_refused_and_the_text_kept(
@@ -139,7 +179,7 @@ def test_oversized_answer_is_refused_and_the_text_kept(
     fields = form_fields(page)
     assert fields[answer_key("4.1.2.a")] == long_text
     assert fields[answer_key("4.1.2.b")] == "short"
-    assert load_answers(store.assessment_file(assessment.id)) == {}
+    assert load_answers(store.assessment_data(assessment.id)) == {}
 
 
 def test_markdown_is_rendered_and_sanitized(client: FlaskClient,
@@ -176,14 +216,14 @@ def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: Ass
     url = f"/a/{assessment.id}/profile"
     assert client.post(url, data={answer_key("P.2.a"): "We compete on precision.",
                                   revision_key("P.2.a"): "0"}).status_code == 302
-    assert load_answers(store.assessment_file(assessment.id))["P.2.a"].revision == 1
+    assert load_answers(store.assessment_data(assessment.id))["P.2.a"].revision == 1
 
 
 def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
     store = csrf_app.extensions[STORE_KEY]
-    record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
+    record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
     csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
-    add_role(store.assessment_file(record.id), "writer", Role.COORDINATOR)
+    add_role(store.assessment_data(record.id), "writer", Role.COORDINATOR)
     client = sign_in_client(csrf_app, "writer")
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                    revision_key("4.1.2.a"): "0"})
@@ -191,14 +231,14 @@ def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None: 
     assert response.status_code == 400
     assert "Nothing was saved" in page
     assert form_fields(page)[answer_key("4.1.2.a")] == "My long answer"  # text handed back
-    assert load_answers(store.assessment_file(record.id)) == {}
+    assert load_answers(store.assessment_data(record.id)) == {}
 
     # The page it returns carries a fresh token, so saving again works.
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     again = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                 revision_key("4.1.2.a"): "0", "csrf_token": token})
     assert again.status_code == 302
-    assert load_answers(store.assessment_file(record.id))["4.1.2.a"].text == "My long answer"
+    assert load_answers(store.assessment_data(record.id))["4.1.2.a"].text == "My long answer"
 
 
 def test_csrf_error_elsewhere_is_a_plain_error_page(csrf_app) -> None:  # type: ignore[no-untyped-def]
@@ -217,9 +257,9 @@ def test_security_headers(client: FlaskClient) -> None:
 
 def test_an_expired_form_on_a_page_one_may_not_write_is_refused_not_a_crash(csrf_app) -> None:  # type: ignore[no-untyped-def]
     store = csrf_app.extensions[STORE_KEY]
-    record = store.create("Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
+    record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
     csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
-    add_role(store.assessment_file(record.id), "writer", Role.WRITER)
+    add_role(store.assessment_data(record.id), "writer", Role.WRITER)
     client = sign_in_client(csrf_app, "writer")
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x"})
     assert response.status_code == 403

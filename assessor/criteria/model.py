@@ -71,6 +71,10 @@ class Item:
     category_id: str
     retired_questions: tuple[Question, ...] = ()
 
+    def points_for(self, percent: int | None) -> float:
+        """The points a score earns: the item's points times the percentage (none: 0)."""
+        return self.points * (percent or 0) / 100
+
 
 @dataclass(frozen=True, slots=True)
 class Category:

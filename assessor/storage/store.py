@@ -8,35 +8,22 @@ weighs, not how many assessments the data folder holds.
 from __future__ import annotations
 
 import re
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audit import Audit
+from ..organizations import UnknownAssessment
+from .audit_log import AuditFile
 from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
+from .repositories import TinyAssessmentData, TinyAssessments, TinyOrganizations, TinyUsers
 
 INDEX_FILE = "assessments.json"
 USERS_FILE = "users.json"
 ASSESSMENT_DIR = "assessments"
 ASSESSMENT_FILE = "assessment.json"
+ORGANIZATION_DIR = "organizations"
 _ID = re.compile(r"^[a-z0-9]{12}$")
-
-
-class UnknownAssessment(KeyError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentRecord:
-    """What the index knows of an assessment (one cycle of one organization)."""
-
-    id: str
-    organization: str
-    cycle: str
-    framework: str
-    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +33,7 @@ class FileCheck:
 
 
 class Store:
-    """Every data file of one assessor installation, under `root`."""
+    """Every data file of one assessor installation, under `root`, behind its repositories."""
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
@@ -54,42 +41,22 @@ class Store:
         self.index = DataFile(self.root / INDEX_FILE)
         self.users_file = DataFile(self.root / USERS_FILE)
         self._files: dict[str, DataFile] = {}
+        self.organizations = TinyOrganizations(self.index, self.root / ORGANIZATION_DIR)
+        self.assessments = TinyAssessments(self.index, self.assessment_file)
+        self.users = TinyUsers(self.users_file)
 
-    # -- assessments -------------------------------------------------------------------------
-    def list_assessments(self) -> list[AssessmentRecord]:
-        records = [_record(doc) for doc in self.index.documents("assessments")]
-        return sorted(records, key=lambda r: (r.created_at, r.cycle), reverse=True)
-
-    def get(self, assessment_id: str) -> AssessmentRecord:
-        if _ID.fullmatch(assessment_id):
-            for doc in self.index.documents("assessments"):
-                if doc["id"] == assessment_id:
-                    return _record(doc)
-        raise UnknownAssessment(assessment_id)
-
-    def create(self, organization: str, cycle: str, framework: str, created_at: str
-               ) -> AssessmentRecord:
-        record = AssessmentRecord(
-            id=secrets.token_hex(6), organization=organization, cycle=cycle,
-            framework=framework, created_at=created_at,
-        )
-        # The assessment's own file first: an index entry never points at a missing file.
-        with self.assessment_file(record.id).transaction() as db:
-            db.table("assessment").insert(_as_dict(record))
-        with self.index.transaction() as db:
-            db.table("assessments").insert(_as_dict(record))
-        return record
+    def assessment_data(self, assessment_id: str) -> TinyAssessmentData:
+        return self.assessments.data(assessment_id)
 
     def assessment_file(self, assessment_id: str) -> DataFile:
         data_file = self._files.get(assessment_id)
         if data_file is None:
+            if not _ID.fullmatch(assessment_id):  # never a path outside the data folder
+                raise UnknownAssessment(assessment_id)
             folder = self.root / ASSESSMENT_DIR / assessment_id
             folder.mkdir(exist_ok=True)
             data_file = self._files.setdefault(assessment_id, DataFile(folder / ASSESSMENT_FILE))
         return data_file
-
-    def audit(self, assessment_id: str) -> Audit:
-        return Audit(self.assessment_file(assessment_id).path.parent)
 
     def is_empty(self) -> bool:
         return not self.index.exists()
@@ -102,7 +69,8 @@ class Store:
         for path in sorted((self.root / ASSESSMENT_DIR).glob(f"*/{ASSESSMENT_FILE}")):
             yield self.assessment_file(path.parent.name)
 
-    def check(self, validate: Callable[[DataFile], object] | None = None) -> list[FileCheck]:
+    def check(self, validate: Callable[[TinyAssessmentData], object] | None = None
+              ) -> list[FileCheck]:
         """Load every data file (and `validate` each assessment's content, if given); a file
         that cannot be used is named with its problem."""
         results = []
@@ -110,7 +78,7 @@ class Store:
             try:
                 read_tables(data_file.path)
                 if validate and data_file not in (self.index, self.users_file):
-                    validate(data_file)
+                    validate(self.assessment_data(data_file.path.parent.name))
             except DataFileError as error:
                 results.append(FileCheck(data_file.path, error.reason))
             else:
@@ -131,17 +99,9 @@ class Store:
                 shutil.copy2(data_file.path, target)
             fsync_file(target)
             copied.append(target)
-            audit = Audit(data_file.path.parent)
+            audit = AuditFile(data_file.path.parent)
             if data_file not in (self.index, self.users_file) and audit.path.exists():
                 copied.append(audit.copy_to(target.parent / audit.path.name))
         for folder in {p.parent for p in copied}:
             fsync_dir(folder)
         return copied
-
-
-def _as_dict(record: AssessmentRecord) -> dict[str, str]:
-    return {name: getattr(record, name) for name in record.__slots__}
-
-
-def _record(doc: dict) -> AssessmentRecord:
-    return AssessmentRecord(**{name: doc[name] for name in AssessmentRecord.__slots__})

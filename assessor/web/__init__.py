@@ -7,11 +7,23 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from ..access import Action, Role
+from ..extensions import STORE_KEY, USERS_KEY
 from ..rendering import render_markdown
 from ..storage.store import Store
 from ..users import Users
-from . import admin, auth, consensus, errors, home, language, questionnaire, report, review, team
-from .context import STORE_KEY, USERS_KEY
+from . import (
+    admin,
+    auth,
+    consensus,
+    errors,
+    home,
+    language,
+    organizations,
+    questionnaire,
+    report,
+    review,
+    team,
+)
 
 csrf = CSRFProtect()
 
@@ -32,14 +44,15 @@ def init_app(app: Flask) -> None:
     store = Store(app.config["DATA_DIR"])
     app.extensions[STORE_KEY] = store
     hasher = PasswordHasher.from_parameters(_PASSWORD_PROFILES[app.config["PASSWORD_PROFILE"]])
-    app.extensions[USERS_KEY] = Users(store.users_file, hasher)
+    app.extensions[USERS_KEY] = Users(store.users, hasher)
     auth.init_app(app)  # before CSRF: a signed-out request goes to sign-in first
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
     app.register_blueprint(admin.bp)
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
     app.jinja_env.globals.update(Action=Action, Role=Role)
-    for blueprint in (home.bp, questionnaire.bp, team.bp, review.bp, consensus.bp, report.bp):
+    for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, review.bp,
+                      consensus.bp, report.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

@@ -106,14 +106,14 @@ class ConsensusForm(FlaskForm):
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CONSENSUS)
-    board = ctx.data_file.derived("consensus_board", lambda: consensus_board(
-        ctx.framework, stored_scores(ctx.data_file), consensus_records(ctx.data_file),
-        load_settings(ctx.data_file).variance_threshold))
+    board = ctx.data.derived("consensus_board", lambda: consensus_board(
+        ctx.framework, stored_scores(ctx.data), consensus_records(ctx.data),
+        load_settings(ctx.data).variance_threshold))
     names = _names()
     # The table is the bulk of the page and the same for all its readers: render it once per
     # version of the data and of the examiners' names in its legend (they live in users.json).
     shown_names = tuple(names.get(examiner, examiner) for examiner in board.examiners)
-    items_table = ctx.data_file.derived(
+    items_table = ctx.data.derived(
         f"consensus_table:{get_locale()}:{shown_names!r}",  # and per interface language
         lambda: Markup(render_template(  # rendered by our own autoescaping template
             "_consensus_table.html", board=board, names=names,
@@ -128,9 +128,9 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
     action = Action.SET_CONSENSUS if request.method == "POST" else Action.VIEW_CONSENSUS
     ctx = load_assessment(assessment_id, action, item_id)
     discussed = _item(ctx, item_id)
-    reviews = all_reviews(ctx.data_file)
-    record = consensus_records(ctx.data_file).get(discussed.id)
-    factors = key_factors(ctx.data_file)
+    reviews = all_reviews(ctx.data)
+    record = consensus_records(ctx.data).get(discussed.id)
+    factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
     if request.method == "GET":
         _fill(form, record, submitted_reviews_of(reviews, discussed.id))
@@ -140,9 +140,9 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
             item=discussed.id, score=int(form.score.data), rationale=form.rationale.data,
             strengths=form.statements(form.strengths), ofis=form.statements(form.ofis),
             recorded_by=ctx.user.username, recorded_at=utc_now())
-        record_consensus(ctx.data_file, record, ctx.framework.scoring.step)
+        record_consensus(ctx.data, record, ctx.framework.scoring.step)
         ctx.record_event("consensus_set", item=discussed.id, score=record.score)
-        points = discussed.points * record.score / 100
+        points = discussed.points_for(record.score)
         flash(f"Consensus on {discussed.id} recorded: {record.score}% of {discussed.points} "
               f"points = {points:g} points.", "success")
         return redirect(url_for("consensus.item", assessment_id=ctx.record.id,
@@ -158,18 +158,18 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     assessment_id, item_id = request.view_args["assessment_id"], request.view_args["item_id"]
     ctx = load_assessment(assessment_id, Action.SET_CONSENSUS, item_id)
     discussed = _item(ctx, item_id)
-    factors = key_factors(ctx.data_file)
+    factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
     flash("Nothing was saved: the form had expired or did not come from this page "
           f"({error.description}) Your text is kept below; check it and save again.", "error")
-    return _render(ctx, discussed, form, consensus_records(ctx.data_file).get(discussed.id),
-                   all_reviews(ctx.data_file), factors), 400
+    return _render(ctx, discussed, form, consensus_records(ctx.data).get(discussed.id),
+                   all_reviews(ctx.data), factors), 400
 
 
 @bp.get("/calibration", endpoint="calibration")
 def calibration_page(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CALIBRATION)
-    rows = calibration(stored_scores(ctx.data_file), consensus_records(ctx.data_file))
+    rows = calibration(stored_scores(ctx.data), consensus_records(ctx.data))
     return render_template("consensus_calibration.html", ctx=ctx, rows=rows, names=_names(),
                            codes=examiner_codes(row.examiner for row in rows))
 
@@ -200,7 +200,7 @@ def _fill(form: ConsensusForm, record: ConsensusRecord | None, reviews: list[Rev
 def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # type: ignore[no-untyped-def]
             record: ConsensusRecord | None, reviews: list[Review], factors: list[KeyFactor]):
     """The item page: `reviews` are all entries of the assessment (for the discussion order)."""
-    threshold = load_settings(ctx.data_file).variance_threshold
+    threshold = load_settings(ctx.data).variance_threshold
     scores = submitted_scores(reviews)
     statistics = statistics_by_item(ctx.framework, scores, threshold)
     before, after = neighbours_in(discussion_order(ctx.framework, statistics), discussed.id)

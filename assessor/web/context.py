@@ -9,50 +9,57 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
 from flask import abort, current_app, g
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..access import NOBODY, Action, Member, Phase, permits
-from ..audit import Audit
-from ..criteria import Framework, cached_framework
-from ..paths import criteria_dir
+from ..access import (
+    Action,
+    Member,
+    OrgAction,
+    OrgRole,
+    Phase,
+    permits,
+    permits_in_organization,
+    with_organization_roles,
+)
+from ..clock import utc_now
+from ..criteria import Framework
+from ..extensions import store_of, users_of
+from ..organizations import AssessmentRecord, Organization, UnknownAssessment, UnknownOrganization
+from ..paths import framework_named
 from ..phases import current_phase
-from ..storage.files import DataFile
-from ..storage.store import AssessmentRecord, Store, UnknownAssessment
+from ..repositories import AssessmentData
+from ..storage.store import Store
 from ..team import member as member_of
 from ..users import User, Users
 
+__all__ = ["framework_named", "utc_now"]  # views import these two from here
+
 P = ParamSpec("P")
 R = TypeVar("R")
-STORE_KEY = "assessor.store"
-USERS_KEY = "assessor.users"
 
 
 def store() -> Store:
-    return current_app.extensions[STORE_KEY]
+    return store_of(current_app)
 
 
 def users() -> Users:
-    return current_app.extensions[USERS_KEY]
+    return users_of(current_app)
 
 
 def current_user() -> User | None:
     return g.get("user")
 
 
-def framework_named(name: str) -> Framework:
-    return cached_framework(str(criteria_dir() / name))
-
-
 @dataclass(frozen=True, slots=True)
 class AssessmentContext:
     record: AssessmentRecord
     framework: Framework
-    data_file: DataFile
+    data: AssessmentData
     user: User
     member: Member
     phase: Phase
@@ -60,12 +67,8 @@ class AssessmentContext:
     def can(self, action: Action, item_id: str | None = None) -> bool:
         return permits(self.member, action, self.phase, item_id)
 
-    @property
-    def audit(self) -> Audit:
-        return Audit(self.data_file.path.parent)
-
     def record_event(self, action: str, **detail: object) -> None:
-        self.audit.record(self.user.username, action, **detail)
+        self.data.audit.record(self.user.username, action, **detail)
 
 
 def load_assessment(assessment_id: str, action: Action = Action.VIEW,
@@ -79,18 +82,51 @@ def load_assessment(assessment_id: str, action: Action = Action.VIEW,
     if user is None:
         abort(401)
     try:
-        record = store().get(assessment_id)
+        record = store().assessments.get(assessment_id)
     except UnknownAssessment:
         abort(404, description=f"There is no assessment with the id '{assessment_id}'.")
-    data_file = store().assessment_file(record.id)
-    member = member_of(data_file, user.username) or NOBODY
+    data = store().assessment_data(record.id)
+    org_roles = store().organizations.members(record.organization_id).get(
+        user.username, frozenset())
+    member = with_organization_roles(
+        member_of(data, user.username) or Member(user.username, frozenset()), org_roles)
     if not member.roles:
         abort(403, description="You have no role in this assessment. Ask its coordinator to "
                                "add you.")
-    ctx = AssessmentContext(record, framework_named(record.framework), data_file, user, member,
-                            current_phase(data_file))
+    ctx = AssessmentContext(record, framework_named(record.framework), data, user, member,
+                            current_phase(data))
     if not ctx.can(action, item_id):
         abort(403, description=refusal(ctx, action))
+    return ctx
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationContext:
+    organization: Organization
+    user: User
+    roles: frozenset[OrgRole]
+
+    def can(self, action: OrgAction) -> bool:
+        return permits_in_organization(self.roles, action)
+
+
+def load_organization(organization_id: str, action: OrgAction | None
+                      ) -> OrganizationContext:
+    """The organization with the signed-in user's roles in it, if they may take `action`
+    (None: the caller decides who sees it)."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    try:
+        organization = store().organizations.get(organization_id)
+    except UnknownOrganization:
+        abort(404, description=_("There is no organization with the id '%(id)s'.",
+                                 id=organization_id))
+    roles = store().organizations.members(organization.id).get(user.username, frozenset())
+    ctx = OrganizationContext(organization, user, roles)
+    if action is not None and not ctx.can(action):
+        abort(403, description=_("Your role in this organization does not allow this. Its "
+                                 "managers give roles."))
     return ctx
 
 
@@ -113,7 +149,3 @@ def answers_refusals(handler: Callable[P, R]) -> Callable[P, R | ResponseReturnV
             return current_app.handle_http_exception(refused)
 
     return wrapper
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

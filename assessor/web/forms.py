@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..answers import MAX_ANSWER_BYTES, answer_too_long
 from ..criteria import Question
+from ..organizations import MAX_NAME_CHARS, Organization
 
 MAX_STATEMENTS_CHARS = 20000
 
@@ -33,11 +36,43 @@ def statements_field(label: str, what: str) -> TextAreaField:
 
 
 class NewAssessmentForm(FlaskForm):
-    organization = StringField("Organization", validators=[DataRequired(), Length(max=200)])
-    cycle = StringField("Assessment cycle", validators=[DataRequired(), Length(max=50)],
+    """A new cycle of an organization the user manages, or of a new one (where allowed)."""
+
+    NEW = "new"
+    organization = SelectField(_l("Organization"), validators=[DataRequired()])
+    new_organization = StringField(
+        _l("Name of the new organization"), filters=[lambda text: " ".join((text or "").split())],
+        validators=[Length(max=MAX_NAME_CHARS)],
+        description=_l("Only when you chose a new organization above."))
+    cycle = StringField(_l("Assessment cycle"), validators=[DataRequired(), Length(max=50)],
                         default=lambda: str(date.today().year),
-                        description="For example the year, or '2026 H1'.")
-    framework = SelectField("Criteria", validators=[DataRequired()])
+                        description=_l("For example the year, or '2026 H1'."))
+    framework = SelectField(_l("Criteria"), validators=[DataRequired()])
+
+    def __init__(self, managed: list[Organization], may_create: bool) -> None:
+        super().__init__()
+        self.offers_new = may_create
+        self.organization.choices = [SelectChoice(org.id, org.name) for org in managed]
+        if may_create:
+            self.organization.choices.append(SelectChoice(self.NEW, _("A new organization…")))
+
+    def validate_new_organization(self, field: Field) -> None:
+        if self.organization.data == self.NEW and not field.data:
+            raise ValidationError(_("Type the new organization's name."))
+
+
+def organization_error(error: Exception) -> str:
+    """The page's words for an organization or cycle that cannot be created."""
+    messages = {
+        "name_empty": _("Type the new organization's name."),
+        "name_too_long": _("An organization's name is at most %(limit)d characters.",
+                           limit=MAX_NAME_CHARS),
+        "cycle_empty": _("Name the cycle, for example the year."),
+        "last_manager": _("That person is the only manager. Make someone else a manager "
+                          "first."),
+    }
+    return messages.get(getattr(error, "code", ""), _("That organization no longer exists; "
+                                                       "choose another."))
 
 
 def _within_size(form: FlaskForm, field: Field) -> None:

@@ -1,57 +1,124 @@
-"""The signed-in user's assessments, and the form that starts a new one."""
+"""The signed-in user's organizations with their cycles, and the form that starts a cycle."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from dataclasses import dataclass
 
-from ..access import Role
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from ..access import OrgAction, OrgRole, Phase, may_create_organization, permits_in_organization
 from ..answers import load_answers
+from ..organizations import (
+    AssessmentRecord,
+    Organization,
+    OrganizationError,
+    UnknownOrganization,
+    create_assessment,
+    create_organization,
+    cycles_by_organization,
+    sees_cycle,
+    sees_organization,
+)
 from ..paths import framework_files
 from ..phases import current_phase
-from ..progress import assessment_progress
+from ..progress import Progress, assessment_progress
 from ..storage.files import DataFileError
-from ..team import add_role, member
-from .context import current_user, framework_named, store, utc_now
-from .forms import NewAssessmentForm
+from ..team import member
+from .context import current_user, framework_named, store
+from .forms import NewAssessmentForm, organization_error
 
 bp = Blueprint("home", __name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleRow:
+    record: AssessmentRecord
+    roles: tuple[str, ...]
+    phase: Phase | None  # None: the data file cannot be read
+    progress: Progress | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationRow:
+    organization: Organization
+    roles: frozenset[OrgRole]
+    cycles: tuple[CycleRow, ...]
+
+
+def _cycle_row(record: AssessmentRecord, username: str, org_roles: frozenset[OrgRole],
+               is_admin: bool) -> CycleRow | None:
+    data = store().assessment_data(record.id)
+    try:
+        held = member(data, username)
+        cycle_roles = held.roles if held else frozenset()
+        if not sees_cycle(org_roles, cycle_roles):
+            return None
+        progress = assessment_progress(framework_named(record.framework), load_answers(data))
+        return CycleRow(record, tuple(sorted(cycle_roles)), current_phase(data), progress.overall)
+    except DataFileError as error:
+        current_app.logger.error("data file problem: %s", error)
+        # Who holds a role is in the unreadable file: only administrators see the row.
+        return CycleRow(record, (), None, None) if is_admin else None
+
+
+def organization_rows(username: str, is_admin: bool) -> list[OrganizationRow]:
+    cycles = cycles_by_organization(store().assessments.all())
+    rows = []
+    for organization in store().organizations.all():
+        org_roles = store().organizations.members(organization.id).get(username, frozenset())
+        shown = tuple(row for record in cycles.get(organization.id, [])
+                      if (row := _cycle_row(record, username, org_roles, is_admin)))
+        if sees_organization(org_roles, bool(shown)):
+            rows.append(OrganizationRow(organization, org_roles, shown))
+    return rows
 
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     user = current_user()
-    rows = []
-    for record in store().list_assessments():
-        data_file = store().assessment_file(record.id)
-        try:
-            membership = member(data_file, user.username)
-            if membership is None:
-                continue  # no role, no row: nothing of it shows
-            framework = framework_named(record.framework)
-            progress = assessment_progress(framework, load_answers(data_file)).overall
-            rows.append((record, framework, progress, membership, current_phase(data_file)))
-        except DataFileError as error:
-            current_app.logger.error("data file problem: %s", error)
-            # Who holds a role is in the unreadable file: only administrators see the row.
-            if user.is_admin:
-                rows.append((record, framework_named(record.framework), None, None, None))
-    return render_template("home.html", rows=rows)
+    return render_template(
+        "home.html", rows=organization_rows(user.username, user.is_admin),
+        may_create_organization=may_create_organization(
+            user.is_admin, current_app.config["OPEN_ORGANIZATIONS"]))
+
+
+def _organizations_for_new_cycle() -> list[Organization]:
+    """Where the user may start a cycle: organizations they manage."""
+    username = current_user().username
+    return [organization for organization in store().organizations.all()
+            if permits_in_organization(
+                store().organizations.members(organization.id).get(username, frozenset()),
+                OrgAction.CREATE_CYCLE)]
 
 
 @bp.route("/assessments/new", methods=["GET", "POST"])
 def new_assessment():  # type: ignore[no-untyped-def]
-    form = NewAssessmentForm()
-    form.framework.choices = [
-        (path.name, framework_named(path.name).title.en) for path in framework_files()
-    ]
+    user = current_user()
+    can_create_organization = may_create_organization(
+        user.is_admin, current_app.config["OPEN_ORGANIZATIONS"])
+    managed = _organizations_for_new_cycle()
+    if not managed and not can_create_organization:
+        abort(403, description=_("Only an organization's managers start its cycles, and you "
+                                 "manage none. Ask an administrator or a manager."))
+    form = NewAssessmentForm(managed, can_create_organization)
+    form.framework.choices = [SelectChoice(path.name, framework_named(path.name).title.en)
+                              for path in framework_files()]
     if form.validate_on_submit():
-        user = current_user()
-        record = store().create(form.organization.data.strip(), form.cycle.data.strip(),
-                                form.framework.data, created_at=utc_now())
-        add_role(store().assessment_file(record.id), user.username, Role.COORDINATOR)
-        store().audit(record.id).record(user.username, "assessment_created",
-                                        organization=record.organization, cycle=record.cycle)
-        flash(f"Assessment for {record.organization} ({record.cycle}) created; you are its "
-              "coordinator. Add the team and assign items next.", "success")
-        return redirect(url_for("questionnaire.overview", assessment_id=record.id))
+        try:
+            organization = (
+                create_organization(store().organizations, form.new_organization.data,
+                                    manager=user.username)
+                if form.organization.data == form.NEW else
+                store().organizations.get(form.organization.data))
+            record = create_assessment(store().assessments, organization, form.cycle.data,
+                                       form.framework.data, coordinator=user.username)
+        except (OrganizationError, UnknownOrganization) as error:
+            form.cycle.errors.append(organization_error(error))
+        else:
+            flash(_("Cycle %(cycle)s of %(organization)s created; you are its coordinator. "
+                    "Add the team and assign items next.", cycle=record.cycle,
+                    organization=record.organization), "success")
+            return redirect(url_for("questionnaire.overview", assessment_id=record.id))
     return render_template("new_assessment.html", form=form), 400 if form.errors else 200

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..access import Action
-from ..answers import AnswerEdit, load_answers, save_answers, unanswered
+from ..answers import AnswerEdit, load_answers, revisions_to_show, save_answers, unanswered
 from ..criteria import Item, Question, Text
 from ..progress import assessment_progress, of_questions
+from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
 from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
 from .forms import answer_field, answers_form_class, normalized_text, revision_field
@@ -73,7 +75,7 @@ def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
 @bp.get("/")
 def overview(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
-    progress = assessment_progress(ctx.framework, load_answers(ctx.data_file))
+    progress = assessment_progress(ctx.framework, load_answers(ctx.data))
     return render_template("overview.html", ctx=ctx, progress=progress)
 
 
@@ -98,7 +100,7 @@ def _load_for(assessment_id: str, section_id: str) -> AssessmentContext:
 @bp.get("/answers")
 def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
-    stored = load_answers(ctx.data_file)
+    stored = load_answers(ctx.data)
     progress = assessment_progress(ctx.framework, stored)
     return render_template("answers.html", ctx=ctx, answers=stored, progress=progress,
                            retired=retired_answers_by_item(ctx.framework, stored))
@@ -110,33 +112,36 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
     form = answers_form_class(section.questions)()
     conflicts = {}
     if request.method == "GET":
-        stored = load_answers(ctx.data_file)
+        stored = load_answers(ctx.data)
         for question in section.questions:
             answer = stored.get(question.id, unanswered(question.id))
             form[answer_field(question.id)].data = answer.text
             form[revision_field(question.id)].data = str(answer.revision)
     elif form.validate_on_submit():
         edits = [_edit(form, question) for question in section.questions]
-        result = save_answers(ctx.data_file, edits, now=utc_now(), user=ctx.user.username)
+        try:
+            result = save_answers(ctx.data, edits, now=utc_now(), user=ctx.user.username,
+                                  expected_phase=ctx.phase)
+        except PhaseChanged as changed:
+            flash(_("Nothing was saved: the coordinator moved the assessment to the "
+                    "%(phase)s phase while you were writing. Your text is kept below; copy "
+                    "what you need.", phase=changed.current.label), "error")
+            return _render_page(ctx, section, form, load_answers(ctx.data), {}), 409
         if result.saved:
             ctx.record_event("answers_saved", section=section.id,
                              questions=[answer.question for answer in result.saved])
         if not result.conflicts:
             flash(_saved_message(len(result.saved)), "success")
             return redirect(section.url)
-        stored = load_answers(ctx.data_file)
+        stored = load_answers(ctx.data)
         conflicts = {c.edit.question: c.current for c in result.conflicts}
-        for edit in edits:
-            current = stored.get(edit.question, unanswered(edit.question))
-            # Saving again is then a deliberate choice over the newer version (for conflicts),
-            # and the answers that were just saved do not conflict with themselves.
-            if edit.question in conflicts or current.text == edit.text:
-                form[revision_field(edit.question)].data = str(current.revision)
-        flash(f"{len(result.conflicts)} answer(s) were changed by someone else while you were "
-              "editing, and were not saved. Your text is kept below beside theirs: merge them "
-              "and save again.", "warning")
+        for question, revision in revisions_to_show(edits, stored, result.conflicts).items():
+            form[revision_field(question)].data = str(revision)
+        flash(_("%(count)d answer(s) were changed by someone else while you were editing, and "
+                "were not saved. Your text is kept below beside theirs: merge them and save "
+                "again.", count=len(result.conflicts)), "warning")
     else:
-        stored = load_answers(ctx.data_file)
+        stored = load_answers(ctx.data)
         flash("Nothing on this page was saved: see the messages below.", "error")
     status = 409 if conflicts else (400 if form.errors else 200)
     return _render_page(ctx, section, form, stored, conflicts), status
@@ -163,7 +168,7 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     form = answers_form_class(section.questions)()
     flash("Nothing was saved: the form had expired or did not come from this page "
           f"({error.description}) Your text is kept below; check it and save again.", "error")
-    return _render_page(ctx, section, form, load_answers(ctx.data_file), {}), 400
+    return _render_page(ctx, section, form, load_answers(ctx.data), {}), 400
 
 
 def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-def]

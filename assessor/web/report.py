@@ -25,8 +25,8 @@ bp = Blueprint("report", __name__, url_prefix="/a/<assessment_id>/report")
 
 
 def _report(ctx: AssessmentContext) -> Report:
-    return build_report(ctx.framework, ctx.record, consensus_records(ctx.data_file),
-                        key_factors(ctx.data_file), load_settings(ctx.data_file),
+    return build_report(ctx.framework, ctx.record, consensus_records(ctx.data),
+                        key_factors(ctx.data), load_settings(ctx.data),
                         draft=ctx.phase is not Phase.FEEDBACK)
 
 

@@ -82,8 +82,8 @@ def review_form_class(dimensions: tuple[Dimension, ...], step: int) -> type[Flas
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_REVIEW_PROGRESS)
-    examiners = holders(ctx.data_file, Role.EXAMINER)
-    reviews = all_reviews(ctx.data_file)
+    examiners = holders(ctx.data, Role.EXAMINER)
+    reviews = all_reviews(ctx.data)
     progress = review_progress(
         {examiner.username: examiner.assigned.get(Role.EXAMINER, frozenset())
          for examiner in examiners},
@@ -101,8 +101,8 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/items/<item_id>", methods=["GET", "POST"])
 def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
     ctx, scored, guideline, form = _load_entry(assessment_id, item_id)
-    stored = review_of(ctx.data_file, scored.id, ctx.user.username)
-    factors = key_factors(ctx.data_file)
+    stored = review_of(ctx.data, scored.id, ctx.user.username)
+    factors = key_factors(ctx.data)
     if request.method == "GET":
         _fill(form, stored, guideline)
         return _render(ctx, scored, form, stored, factors)
@@ -128,13 +128,13 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
 def _store(ctx: AssessmentContext, entry: Review, submitting: bool) -> None:
     step = ctx.framework.scoring.step
     if submitting:
-        submit(ctx.data_file, entry, step, utc_now())
+        submit(ctx.data, entry, step, utc_now())
         # No score in the trail: coordinators and leaders read it, and scores stay blind.
         ctx.record_event("score_submitted", item=entry.item)
         flash(f"Your review of item {entry.item} is submitted and now read-only. Other "
               "examiners' submitted reviews of this item are shown below.", "success")
     else:
-        save_draft(ctx.data_file, entry, step, utc_now())
+        save_draft(ctx.data, entry, step, utc_now())
         ctx.record_event("review_draft_saved", item=entry.item)
         flash("Draft saved. Only you can see it until you submit.", "success")
 
@@ -143,7 +143,7 @@ def _store(ctx: AssessmentContext, entry: Review, submitting: bool) -> None:
 def reopen_entry(assessment_id: str, item_id: str, examiner: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.REOPEN_REVIEW, item_id)
     try:
-        reopen(ctx.data_file, item_id, examiner)
+        reopen(ctx.data, item_id, examiner)
     except ReviewError as error:
         flash(str(error), "error")
     else:
@@ -165,8 +165,8 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
                                        request.view_args["item_id"])
     flash("Nothing was saved: the form had expired or did not come from this page "
           f"({error.description}) Your text is kept below; check it and save again.", "error")
-    return _render(ctx, scored, form, review_of(ctx.data_file, scored.id, ctx.user.username),
-                   key_factors(ctx.data_file)), 400
+    return _render(ctx, scored, form, review_of(ctx.data, scored.id, ctx.user.username),
+                   key_factors(ctx.data)), 400
 
 
 def _load_entry(assessment_id: str, item_id: str
@@ -227,9 +227,9 @@ def _current_band(form: FlaskForm, guideline: Guideline) -> Band | None:
 def _render(ctx: AssessmentContext, scored: Item, form: FlaskForm, stored: Review,
             factors: list[KeyFactor]) -> str:
     guideline = ctx.framework.scoring.guidelines[scored.kind]
-    answers = load_answers(ctx.data_file)
+    answers = load_answers(ctx.data)
     others = [review for review in visible_to_examiner(
-        reviews_of_item(ctx.data_file, scored.id), ctx.user.username)
+        reviews_of_item(ctx.data, scored.id), ctx.user.username)
         if review.examiner != ctx.user.username]
     return render_template(
         "review_item.html", ctx=ctx, item=scored, form=form, stored=stored,

@@ -155,7 +155,7 @@ def _display_names() -> dict[str, str]:
 
 
 def _team(ctx: AssessmentContext) -> list[Member]:
-    return sorted(members(ctx.data_file).values(), key=lambda m: m.username)
+    return sorted(members(ctx.data).values(), key=lambda m: m.username)
 
 
 def _render_index(ctx: AssessmentContext, add_form: AddMemberForm | None = None,
@@ -197,7 +197,7 @@ def add_member(assessment_id: str):  # type: ignore[no-untyped-def]
     form = _add_member_form(submitted=True)
     if form.validate_on_submit():
         username, role = form.username.data, Role(form.role.data)
-        if add_role(ctx.data_file, username, role):
+        if add_role(ctx.data, username, role):
             ctx.record_event("member_added", username=username, role=role.value)
             flash(f"{username} is now a {role} in this assessment."
                   + (" Assign their items below." if role in ASSIGNABLE else ""), "success")
@@ -213,7 +213,7 @@ def remove_role(assessment_id: str, username: str, role: str):  # type: ignore[n
     ctx = load_assessment(assessment_id, Action.MANAGE)
     role = _role(role)
     try:
-        lead_ended = withdraw_role(ctx.data_file, username, role)
+        lead_ended = withdraw_role(ctx.data, username, role)
     except TeamError as error:
         flash(f"Nothing was removed: {error}", "error")
         return redirect(url_for("team.index", assessment_id=ctx.record.id))
@@ -231,7 +231,7 @@ def remove_role(assessment_id: str, username: str, role: str):  # type: ignore[n
 def assign_items(assessment_id: str, role: str, username: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.MANAGE)
     role = _role(role)
-    person = members(ctx.data_file).get(username)
+    person = members(ctx.data).get(username)
     if role not in ASSIGNABLE or person is None or role not in person.roles:
         # A stale page: the role was removed meanwhile, or the address was made up.
         flash(f"{username} is not a {role} in this assessment (any more), so nothing was "
@@ -243,7 +243,7 @@ def assign_items(assessment_id: str, role: str, username: str):  # type: ignore[
               "error")
         return _render_index(ctx, sent_assignment=(role, username, form), status=400)
     items = sorted(set(_sections(ctx, role) if form.all_items.data else form.items.data or []))
-    assign(ctx.data_file, username, role, items)
+    assign(ctx.data, username, role, items)
     ctx.record_event("items_assigned", username=username, role=role.value, items=items)
     flash(f"{username} as {role}: {len(items)} assigned "
           f"({', '.join(items) or 'none'}).", "success")
@@ -257,7 +257,7 @@ def consensus_lead(assessment_id: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         lead = form.lead.data or None
         try:
-            designate_consensus_lead(ctx.data_file, lead)
+            designate_consensus_lead(ctx.data, lead)
         except TeamError as error:
             form.lead.errors = [str(error)]
         else:
@@ -283,7 +283,7 @@ def phase(assessment_id: str):  # type: ignore[no-untyped-def]
         return _render_phase(ctx, status=400)
     target = phases[form.target.data]
     try:
-        previous = move_from(ctx.data_file, phases[form.shown.data], target)
+        previous = move_from(ctx.data, phases[form.shown.data], target)
     except PhaseError as error:
         flash(f"The phase was not changed. {error}", "error")
         return _render_phase(ctx, status=409)
@@ -294,11 +294,11 @@ def phase(assessment_id: str):  # type: ignore[no-untyped-def]
 
 def _render_phase(ctx: AssessmentContext, status: int = 200):  # type: ignore[no-untyped-def]
     before, after = neighbours(ctx.phase)
-    team = members(ctx.data_file).values()
+    team = members(ctx.data).values()
     warnings = []
     if after is not None:
         no_examiner = uncovered(coverage(team, Role.EXAMINER, _sections(ctx, Role.EXAMINER)))
-        submitted = [(r.examiner, r.item) for r in all_reviews(ctx.data_file) if r.submitted]
+        submitted = [(r.examiner, r.item) for r in all_reviews(ctx.data) if r.submitted]
         warnings = opening_warnings(after, no_examiner, unsubmitted_entries(team, submitted))
     return render_template("team_phase.html", ctx=ctx, before=before, after=after,
                            warnings=warnings, allows=PHASE_ALLOWS, phase_order=PHASE_ORDER,
@@ -309,13 +309,13 @@ def _render_phase(ctx: AssessmentContext, status: int = 200):  # type: ignore[no
 @bp.route("/key-factors", methods=["GET", "POST"], endpoint="key_factors")
 def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.EDIT_KEY_FACTORS)
-    factors = key_factors(ctx.data_file)
+    factors = key_factors(ctx.data)
     form = key_factors_form_class(tuple(f.id for f in factors))(
         data={factor.id: factor.text for factor in factors})
     if form.validate_on_submit():
         try:
             saved = save_key_factors(
-                ctx.data_file, {factor.id: form[factor.id].data or "" for factor in factors},
+                ctx.data, {factor.id: form[factor.id].data or "" for factor in factors},
                 [form[name].data or "" for name in NEW_FACTOR_FIELDS])
         except ValueError as error:
             flash(f"The key factors were not saved: {error} Your text is kept below.", "error")
@@ -337,12 +337,12 @@ def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/settings", methods=["GET", "POST"])
 def settings(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.MANAGE)
-    form = SettingsForm(obj=load_settings(ctx.data_file))
+    form = SettingsForm(obj=load_settings(ctx.data))
     if form.validate_on_submit():
         chosen = Settings(variance_threshold=form.variance_threshold.data,
                           report_shows_total=form.report_shows_total.data,
                           report_shows_exact_scores=form.report_shows_exact_scores.data)
-        save_settings(ctx.data_file, chosen)
+        save_settings(ctx.data, chosen)
         ctx.record_event("settings_saved", **asdict(chosen))
         flash("Settings saved.", "success")
         return redirect(url_for("team.settings", assessment_id=ctx.record.id))
@@ -356,7 +356,7 @@ def settings(assessment_id: str):  # type: ignore[no-untyped-def]
 @bp.get("/audit")
 def audit(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_AUDIT)
-    log = ctx.audit.read()
+    log = ctx.data.audit.read()
     rows = [(entry, describe(entry)) for entry in reversed(log.entries)]
     return render_template("team_audit.html", ctx=ctx, rows=rows, names=_display_names(),
                            unreadable_lines=log.unreadable_lines)
