@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.dates import get_timezone
 from babel.lists import format_list
 from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from pytz import UnknownTimeZoneError
-from pytz import timezone as pytz_timezone
 from werkzeug.http import HTTP_STATUS_CODES
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -277,8 +276,8 @@ def init_app(app: Flask) -> None:
     zone = app.config.get("DEFAULT_TIMEZONE")
     if zone:
         try:
-            pytz_timezone(zone)
-        except UnknownTimeZoneError:
+            get_timezone(zone)
+        except LookupError:
             raise ValueError(f"DEFAULT_TIMEZONE {zone!r} is not a time zone name such as "
                              "'Asia/Shanghai' or 'UTC'") from None
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
