@@ -58,6 +58,14 @@ def test_wheel_serves_the_demo_without_the_checkout(installed_wheel: Path, tmp_p
         base = f"http://127.0.0.1:{port}"
         login_page = fetch(base + "/login")
         assert "Demo accounts" in login_page
+        # The compiled Chinese catalogue ships in the wheel, and a browser asking for Chinese
+        # gets the interface in Chinese.
+        assert (installed_wheel / "assessor" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
+                / "messages.mo").is_file()
+        request = urllib.request.Request(base + "/login", headers={"Accept-Language": "zh-CN"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            chinese = response.read().decode()
+        assert '<html lang="zh-CN"' in chinese and "演示账户" in chinese
         home = sign_in_and_fetch(base, "coordinator", "demo", login_page)
         assert "Lakeside Precision Components" in home
         css = fetch(f"http://127.0.0.1:{port}/static/vendor/pico-2.1.1.min.css")
