@@ -5,7 +5,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const counter of document.querySelectorAll("[data-count-for]")) {
     const box = document.getElementById(counter.dataset.countFor);
     if (!box) continue;
-    const update = () => { counter.textContent = `${box.value.length} characters`; };
+    // The page gives the wording in its language, "{n}" standing for the number.
+    const wording = counter.dataset.countTemplate || "{n} characters";
+    const update = () => { counter.textContent = wording.replace("{n}", box.value.length); };
     box.addEventListener("input", update);
   }
   // Warn before leaving a page whose answers were changed but not saved.

@@ -38,7 +38,7 @@ document.addEventListener("DOMContentLoaded", () => {
         band.removeAttribute("aria-current");
       }
     }
-    if (label) label.textContent = current ? current.dataset.bandLabel : "none chosen";
+    if (label) label.textContent = current ? current.dataset.bandLabel : (label.dataset.noneLabel || "none chosen");
     if (current) showInPanel(current);
   };
 
