@@ -16,7 +16,9 @@ from .demo import DEMO_PASSWORD, load_demo
 from .export import export_assessment
 from .extensions import store_of, users_of
 from .organizations import OrganizationError, UnknownAssessment, create_organization
+from .storage.files import SCHEMA_VERSION
 from .storage.store import Store
+from .storage.upgrade import upgrade
 from .users import UserError
 
 criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files.")
@@ -95,6 +97,26 @@ def organizations_list() -> None:
         click.echo(f"{organization.id}\t{organization.name}")
 
 
+@click.command("upgrade-data")
+@click.option("--backup-to", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where to copy the folder first (default: a new folder beside it).")
+@with_appcontext
+def upgrade_data_command(backup_to: Path | None) -> None:
+    """Upgrade a data folder written by an earlier assessor (after a backup copy)."""
+    try:
+        report = upgrade(_store(), backup_to)
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from error
+    if report.backup is None:
+        click.echo(f"The data folder is at data schema {SCHEMA_VERSION} already; nothing "
+                   "to do.")
+        return
+    click.echo(f"Backed up the data folder to {report.backup}.")
+    click.echo(f"Upgraded from data schema {report.from_schema} to {SCHEMA_VERSION}: "
+               f"{report.organizations_created} organization(s) created, "
+               f"{report.statements_given_ids} strengths and OFIs given ids.")
+
+
 @click.command("export")
 @click.argument("assessment_id")
 @with_appcontext
@@ -160,5 +182,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(criteria_cli)
     app.cli.add_command(organizations_cli)
     for command in (demo_command, create_admin_command, check_data_command, backup_command,
-                    export_command):
+                    export_command, upgrade_data_command):
         app.cli.add_command(command)

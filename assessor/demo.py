@@ -33,7 +33,7 @@ from .users import Users
 DEMO_DIR = Path(__file__).parent / "demo_data"
 DEMO_PASSWORD = "demo"
 # Each organization's cycles, oldest first; the last is the one in progress.
-ORGANIZATIONS = (("demo-2025.yaml", "demo.yaml"),)
+ORGANIZATIONS = (("demo-2025.yaml", "demo.yaml"), ("zh-2025.yaml", "zh-2026.yaml"))
 # Organization roles of the demo team, beside their roles in each cycle.
 ORG_ROLES = {"coordinator": OrgRole.MANAGER, "leader": OrgRole.LEADER,
              "writer": OrgRole.MEMBER}

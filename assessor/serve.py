@@ -7,6 +7,7 @@ import click
 from . import create_app
 from .demo import DEMO_PASSWORD, load_demo
 from .extensions import store_of, users_of
+from .storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 
 
 @click.group()
@@ -24,6 +25,8 @@ def serve(host: str, port: int, threads: int) -> None:
 
     app = create_app()
     store = store_of(app)
+    if needs_upgrade(store):
+        raise click.ClickException(UPGRADE_NEEDED.format(folder=store.root))
     if store.is_empty():
         records = load_demo(store, users_of(app))
         names = ", ".join(f"'{record.organization}'" for record in records)

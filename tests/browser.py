@@ -56,4 +56,4 @@ def sign_in_page(page: Page, base_url: str, username: str, password: str = PASSW
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Organizations", level=1)).to_be_visible()

@@ -29,9 +29,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    """The app as in production (CSRF on), with one user to sign in as."""
+    """The app as in production (CSRF on), with one user to sign in as (an administrator,
+    who may create organizations)."""
     app = create_app(app_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
-    app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD)
+    app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD, is_admin=True)
     return app
 
 
@@ -51,11 +52,12 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) -> None:
     sign_in_page(page, base_url, COORDINATOR)
-    expect(page.get_by_text("No assessments for you yet")).to_be_visible()
-    page.get_by_role("button", name="New assessment").click()
-    page.get_by_label("Organization").fill("Riverside Textiles")
+    expect(page.get_by_text("No organizations for you yet")).to_be_visible()
+    page.get_by_role("button", name="New cycle").click()
+    page.locator("#organization").select_option(label="A new organization…")
+    page.get_by_label("Name of the new organization").fill("Riverside Textiles")
     page.get_by_label("Assessment cycle").fill("2026")
-    page.get_by_role("button", name="Create assessment").click()
+    page.get_by_role("button", name="Create cycle").click()
     expect(page.get_by_role("heading", name="Riverside Textiles")).to_be_visible()
 
     item_row = page.locator("tr", has=page.get_by_role("link", name=re.compile("Role of senior")))

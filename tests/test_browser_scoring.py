@@ -106,7 +106,7 @@ def test_examiner_scores_and_coordinator_records_consensus(
 def examiner_scores_blind_then_sees_the_other(page: Page, base_url: str,
                                               record: AssessmentRecord) -> None:
     sign_in_page(page, base_url, FIRST)
-    page.get_by_role("link", name=record.organization).click()
+    page.get_by_role("link", name=record.cycle, exact=True).click()
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_role("heading", name="Your items")).to_be_visible()
     page.get_by_role("link", name=f"Score item {ITEM}").click()
@@ -165,7 +165,7 @@ def examiner_scores_blind_then_sees_the_other(page: Page, base_url: str,
 def coordinator_opens_consensus_and_records_it(page: Page, base_url: str,
                                                record: AssessmentRecord) -> None:
     sign_in_page(page, base_url, COORDINATOR)
-    page.get_by_role("link", name=record.organization).click()
+    page.get_by_role("link", name=record.cycle, exact=True).click()
     page.get_by_role("link", name="Team", exact=True).click()
     page.get_by_role("link", name="open Consensus").click()
     expect(page.get_by_role("alert")).to_have_count(0)  # every assigned entry is submitted

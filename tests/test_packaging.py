@@ -54,7 +54,7 @@ def test_wheel_serves_the_demo_without_the_checkout(installed_wheel: Path, tmp_p
             line = server.stdout.readline()
             assert line, f"the server stopped before serving:\n{banner}"
             banner += line
-        assert "Loaded the demo assessment" in banner
+        assert "Loaded the demo organizations" in banner
         base = f"http://127.0.0.1:{port}"
         login_page = fetch(base + "/login")
         assert "Demo accounts" in login_page

@@ -26,7 +26,8 @@ from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 1
+# 2: organizations are records; statements have ids (storage/upgrade.py upgrades from 1).
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 _WRITE_CHUNK = 1 << 16
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from argon2 import PasswordHasher, profiles
-from flask import Flask
+from flask import Flask, request
 from flask_wtf import CSRFProtect
 
 from ..access import Action, Role
 from ..extensions import STORE_KEY, USERS_KEY
 from ..rendering import render_markdown
 from ..storage.store import Store
+from ..storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 from ..users import Users
 from . import (
     admin,
@@ -45,6 +46,15 @@ def init_app(app: Flask) -> None:
     app.extensions[STORE_KEY] = store
     hasher = PasswordHasher.from_parameters(_PASSWORD_PROFILES[app.config["PASSWORD_PROFILE"]])
     app.extensions[USERS_KEY] = Users(store.users, hasher)
+
+    @app.before_request
+    def refuse_an_old_data_folder():  # type: ignore[no-untyped-def]
+        # Checked per request (a cheap cached read), so an upgrade needs no restart.
+        if request.endpoint != "static" and needs_upgrade(store):
+            return UPGRADE_NEEDED.format(folder=store.root), 503, {
+                "Content-Type": "text/plain; charset=utf-8"}
+        return None
+
     auth.init_app(app)  # before CSRF: a signed-out request goes to sign-in first
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
