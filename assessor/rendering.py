@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -15,8 +17,13 @@ _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td":
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@functools.lru_cache(maxsize=2048)
 def render_markdown(text: str) -> Markup:
-    """Render an answer's Markdown; raw HTML, scripts and javascript: links never get through."""
+    """Render an answer's Markdown; raw HTML, scripts and javascript: links never get through.
+
+    Cached by text, so an answer is rendered once per revision (a revision is a new text), not
+    on every page view: the read-all-answers page renders every answer of the assessment.
+    """
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                       link_rel="noopener noreferrer nofollow")

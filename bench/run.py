@@ -15,6 +15,10 @@ consensus_ratio      median time of the consensus overview (GET, through the WSG
                      rendering a table of the same size (23 rows x 16 columns of links and
                      formatted numbers) with a bare jinja2.Template compiled once from a string.
                      Target <= 3.
+answers_page_ratio   median time of the read-all-answers page (GET, signed in) of an assessment
+                     with every question answered at ~1 KB / median time of a bare
+                     jinja2.Template that writes the same answers' HTML (already rendered) under
+                     a heading each. Target <= 3.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ from assessor import create_app
 from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
-from assessor.extensions import STORE_KEY, USERS_KEY, framework_named
+from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.organizations import create_organization
+from assessor.paths import framework_named
+from assessor.rendering import render_markdown
 from assessor.phases import move_to
 from assessor.review import Review, submit
 from assessor.statements import Statement
@@ -64,7 +71,9 @@ def answer_text(seed: int) -> str:
 def app_with_assessment(data_dir: Path) -> tuple[Flask, str]:
     """An app with one assessment, coordinated by COORDINATOR."""
     app = create_app({"SECRET_KEY": "bench", "DATA_DIR": str(data_dir)})
-    record = app.extensions[STORE_KEY].create("Bench Co.", "2026", FRAMEWORK, NOW)
+    store = app.extensions[STORE_KEY]
+    organization = create_organization(store.organizations, "Bench Co.")
+    record = store.assessments.create(organization.id, "2026", FRAMEWORK, NOW)
     app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD)
     add_role(app.extensions[STORE_KEY].assessment_data(record.id), COORDINATOR,
              Role.COORDINATOR)
@@ -93,8 +102,9 @@ def answered_app(data_dir: Path) -> tuple[Flask, str]:
 
 def add_empty_assessments(app: Flask, count: int) -> None:
     store = app.extensions[STORE_KEY]
+    organization = create_organization(store.organizations, "Many Cycles Co.")
     for n in range(count):
-        store.create(f"Org {n}", "2026", FRAMEWORK, NOW)
+        store.assessments.create(organization.id, f"{2026 + n}", FRAMEWORK, NOW)
 
 
 class SaveRequest:
@@ -196,6 +206,16 @@ def bare_table_render() -> str:
     return BARE_TABLE.render(header=[f"c{j}" for j in range(TABLE_COLUMNS)], rows=rows)
 
 
+def bare_answers_render(document: dict) -> Callable[[], str]:
+    """The answers' HTML under a heading each, from a template compiled once."""
+    template = jinja2.Template(
+        "<main>{% for question, html in answers %}<section><h3>{{ question }}</h3>"
+        "<div>{{ html }}</div></section>{% endfor %}</main>", autoescape=True)
+    answers = [(doc["question"], render_markdown(doc["text"]))
+               for doc in document["answers"].values()]
+    return lambda: template.render(answers=answers)
+
+
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:
     """Median wall time of `run` alone (preparation, such as loading the form, is not timed)."""
     times = []
@@ -222,6 +242,17 @@ def main() -> None:
                             ROUNDS)
         save_one_ms = median_ms(save.prepare, save, ROUNDS)
 
+        answers_url = f"/a/{assessment_id}/answers"
+
+        def answers_page(_: object) -> None:
+            response = save.client.get(answers_url)
+            assert response.status_code == 200, response.status_code
+
+        answers_page(None)  # compiles the templates
+        answers_ms = median_ms(lambda: None, answers_page, ROUNDS)
+        bare_answers = bare_answers_render(document)
+        bare_answers_ms = median_ms(lambda: None, lambda _: bare_answers(), ROUNDS)
+
         add_empty_assessments(app, ASSESSMENTS - 1)
         save_many_ms = median_ms(save.prepare, save, ROUNDS)
 
@@ -244,6 +275,7 @@ def main() -> None:
     print(f"save_answer_ratio: {save_one_ms / bare_ms:.3f}")
     print(f"write_scaling_ratio: {save_many_ms / save_one_ms:.3f}")
     print(f"consensus_ratio: {consensus_ms / table_ms:.3f}")
+    print(f"answers_page_ratio: {answers_ms / bare_answers_ms:.3f}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..organizations import UnknownAssessment
-from .audit_log import AuditFile
+from .audit_log import AUDIT_FILE, AuditFile
 from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
 from .repositories import TinyAssessmentData, TinyAssessments, TinyOrganizations, TinyUsers
 
@@ -102,6 +102,10 @@ class Store:
             audit = AuditFile(data_file.path.parent)
             if data_file not in (self.index, self.users_file) and audit.path.exists():
                 copied.append(audit.copy_to(target.parent / audit.path.name))
+        for trail in sorted((self.root / ORGANIZATION_DIR).glob("*/" + AUDIT_FILE)):
+            target = destination / trail.relative_to(self.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copied.append(AuditFile(trail.parent).copy_to(target))
         for folder in {p.parent for p in copied}:
             fsync_dir(folder)
         return copied
