@@ -1,0 +1,1 @@
+"""Contract tests: what every store implementation of assessor/repositories.py must do."""
