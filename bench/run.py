@@ -46,8 +46,8 @@ from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import create_organization
 from assessor.paths import framework_named
-from assessor.rendering import render_markdown
 from assessor.phases import move_to
+from assessor.rendering import render_markdown
 from assessor.review import Review, submit
 from assessor.statements import Statement
 from assessor.team import add_role, assign

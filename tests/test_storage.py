@@ -482,9 +482,11 @@ def test_backup_copies_every_data_file(
 
     originals = [f.path for f in store.data_files()]
     assert len(originals) == 4  # the index, the users, two assessments
+    organization_trails = sorted(store.root.glob("organizations/*/audit.jsonl"))
+    assert organization_trails  # the organization's own trail (its creation) is kept too
     copies = sorted(p for p in destination.rglob("*") if p.is_file())
     assert copies == sorted(destination / p.relative_to(store.root)
-                            for p in [*originals, trail.path])
+                            for p in [*originals, trail.path, *organization_trails])
     assert (destination / trail.path.relative_to(store.root)).read_bytes() == \
         trail.path.read_bytes()
     for original in originals:
