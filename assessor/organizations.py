@@ -75,17 +75,18 @@ def change_organization_role(organizations: OrganizationRepository, organization
                              username: str, role: OrgRole, give: bool) -> bool:
     """Give or take an organization role; False if nothing changed. The last manager stays:
     without one, nobody could start cycles or give roles."""
-    held = organizations.members(organization_id).get(username, frozenset())
-    if give:
-        return organizations.add_member(organization_id, username, role)
-    if role not in held:
-        return False
-    managers = [name for name, roles in organizations.members(organization_id).items()
-                if OrgRole.MANAGER in roles]
-    if role is OrgRole.MANAGER and managers == [username]:
-        raise OrganizationError("last_manager")
-    organizations.remove_member(organization_id, username, role)
-    return True
+    with organizations.atomic():  # two managers removing each other leave one, not none
+        held = organizations.members(organization_id).get(username, frozenset())
+        if give:
+            return organizations.add_member(organization_id, username, role)
+        if role not in held:
+            return False
+        managers = [name for name, roles in organizations.members(organization_id).items()
+                    if OrgRole.MANAGER in roles]
+        if role is OrgRole.MANAGER and managers == [username]:
+            raise OrganizationError("last_manager")
+        organizations.remove_member(organization_id, username, role)
+        return True
 
 
 def create_assessment(assessments: AssessmentIndex, organization: Organization, cycle: str,

@@ -138,6 +138,9 @@ class OrganizationRepository(Protocol):
     def audit(self, organization_id: str) -> AuditRepository:
         """The organization's own audit trail (roles, later units, KPIs and plans)."""
 
+    def atomic(self) -> AbstractContextManager[None]:
+        """Changes made inside see one state: nobody else changes organizations meanwhile."""
+
 
 class AssessmentIndex(Protocol):
     def all(self) -> list[AssessmentRecord]:

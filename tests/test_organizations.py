@@ -388,11 +388,6 @@ class ReadTogether:
         return getattr(self._inner, name)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "change_organization_role (assessor/organizations.py) checks the managers and then removes "
-    "the role in two separate store calls, outside any lock or transaction: two managers "
-    "taking each other's manager role at once both pass the last_manager check and leave the "
-    "organization without a manager"))
 def test_two_managers_removing_each_other_at_once_leave_one_manager(store: Store) -> None:
     harbour = create_organization(store.organizations, "Harbour Foods", manager="ann")
     store.organizations.add_member(harbour.id, "bob", OrgRole.MANAGER)

@@ -234,8 +234,9 @@ class TinyKeyFactors:
             db.table(KEY_FACTORS).truncate()
             db.table(KEY_FACTORS).insert_multiple(
                 {"id": factor.id, "text": factor.text} for factor in factors)
-            db.table(ISSUED).truncate()
-            db.table(ISSUED).insert({"highest": highest_issued})
+            issued = max([highest_issued] + [doc["highest"] for doc in db.table(ISSUED)])
+            db.table(ISSUED).truncate()  # numbers are never reused: the highest only grows
+            db.table(ISSUED).insert({"highest": issued})
 
 
 class TinySettings:
@@ -281,6 +282,9 @@ class TinyOrganizations:
     def __init__(self, index: DataFile, folder: Path) -> None:
         self._index = index
         self._folder = folder  # one sub-folder per organization, for its audit trail
+
+    def atomic(self) -> contextlib.AbstractContextManager[None]:
+        return self._index.locked()  # re-entrant: the transactions inside take it again
 
     def audit(self, organization_id: str) -> AuditFile:
         folder = self._folder / organization_id

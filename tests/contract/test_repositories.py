@@ -370,10 +370,6 @@ def test_highest_issued_counts_the_factors_stored_too(data: AssessmentData) -> N
     assert data.key_factors.highest_issued() == 7
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "TinyKeyFactors.replace stores the highest number it is given, so a lower one than was "
-    "issued lowers highest_issued(), against the Protocol's 'the highest K number ever given "
-    "out (numbers are never reused)'; save_key_factors never passes a lower one today"))
 def test_highest_issued_never_goes_down_even_when_replace_is_given_less(
         data: AssessmentData) -> None:
     data.key_factors.replace([KeyFactor("K1", "a"), KeyFactor("K2", "b"), KeyFactor("K3", "c")],
