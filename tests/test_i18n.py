@@ -39,6 +39,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 @dataclass(frozen=True, slots=True)
 class Found:
     msgid: str | tuple[str, str]
+    context: str | None  # pgettext's context, where a word needs two translations
     where: str  # file:line
 
     @property
@@ -51,8 +52,8 @@ def extracted() -> list[Found]:
     with open(ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
     keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
-    return [Found(message, f"{filename}:{line}")
-            for filename, line, message, _comments, _context in extract_from_dir(
+    return [Found(message, context, f"{filename}:{line}")
+            for filename, line, message, _comments, context in extract_from_dir(
                 str(ROOT), method_map, options_map, keywords=keywords)]
 
 
@@ -82,7 +83,7 @@ def test_every_message_is_in_the_catalogue_and_translated() -> None:
     po = catalogue()
     problems = []
     for item in extracted():
-        message = po.get(item.key)
+        message = po.get(item.key, context=item.context)
         if message is None:
             problems.append(f"{item.where}: not in the catalogue: {item.msgid!r}")
         elif message.fuzzy or not translations(message):
@@ -96,9 +97,9 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
     """`pybabel compile -d assessor/translations` after every change to the .po file."""
     with open(MO_FILE, "rb") as mo:
         compiled = read_mo(mo)
-    expected = {key(m.id): translations(m) for m in catalogue()
+    expected = {(m.context, key(m.id)): translations(m) for m in catalogue()
                 if m.id and not m.fuzzy and translations(m)}
-    shipped = {key(m.id): translations(m) for m in compiled if m.id}
+    shipped = {(m.context, key(m.id)): translations(m) for m in compiled if m.id}
     assert shipped == expected
 
 
