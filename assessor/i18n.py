@@ -10,7 +10,9 @@ that it survives the fresh session of sign-in and sign-out); the browser's Accep
 Times are stored as ISO 8601 UTC strings and shown in DEFAULT_TIMEZONE
 (`ASSESSOR_DEFAULT_TIMEZONE`); without one, Asia/Shanghai for Chinese and UTC for English.
 
-Catalogues live in `assessor/translations/` (see README, "Translating").
+Catalogues live in `assessor/translations/` (see README, "Translating"). The Chinese one is
+under `zh_Hans_CN`: Babel parses "zh_CN" into that locale, and gettext looks for its full name.
+The messages themselves are English, so English needs no catalogue.
 """
 
 from __future__ import annotations
