@@ -382,7 +382,7 @@ def test_both_languages_one_click_away(client: FlaskClient,
     both = client.get(url + "?both=1", headers=ZH).get_data(as_text=True)
     assert "高层领导的作用" in both
     assert '<span lang="en" class="other-lang">Role of senior leaders</span>' in both
-    assert f'href="{url}"' in both and "准则只显示一种语言" in both
+    assert f'href="{url}"' in both and "只显示中文准则" in both
     english = client.get(url + "?both=1", headers=EN).get_data(as_text=True)
     assert '<span lang="en">Role of senior leaders</span>' in english
     assert '<span lang="zh-CN" class="other-lang">高层领导的作用</span>' in english
