@@ -60,7 +60,7 @@ def unanswered(question_id: str) -> Answer:
     return Answer(question=question_id, text="", revision=0, updated_at="", updated_by="")
 
 
-def load_answers(data: AssessmentData) -> dict[str, Answer]:
+def load_answers(data: AssessmentData) -> Mapping[str, Answer]:
     """Every stored answer of an assessment, by question id."""
     return data.answers.all()
 

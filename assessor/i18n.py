@@ -25,8 +25,9 @@ from urllib.parse import urlencode
 
 from babel.dates import get_timezone
 from babel.lists import format_list
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.http import HTTP_STATUS_CODES
@@ -78,9 +79,23 @@ def select_timezone() -> str:
     return "Asia/Shanghai" if current_language() == "zh_CN" else "UTC"
 
 
+def request_translations() -> Translations | NullTranslations:
+    """The request's catalogue (Flask-Babel's, kept for the rest of the request)."""
+    if not has_request_context():
+        return get_translations()
+    translations = g.get("translations")
+    if translations is None:
+        translations = g.translations = get_translations()
+    return translations
+
+
 def current_language() -> str:
-    """The request's interface language: a key of LANGUAGES."""
-    return normalize(str(get_locale())) or DEFAULT_LANGUAGE
+    """The request's interface language: a key of LANGUAGES (worked out once per request:
+    pages ask for it once per criteria text they show)."""
+    language = g.get("interface_language")
+    if language is None:
+        language = g.interface_language = normalize(str(get_locale())) or DEFAULT_LANGUAGE
+    return language
 
 
 # -- the criteria's bilingual texts --------------------------------------------------------------
@@ -288,6 +303,14 @@ def init_app(app: Flask) -> None:
     # {% trans %} blocks span lines in the templates; their msgids are whitespace-normalized
     # (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Flask-Babel's template callables look the translations up anew for every string (a
+    # page has hundreds); these look them up once per request, with the same results.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.filters.update(
         localized=localized, other_language_text=other_language_text,
         localdatetime=localdatetime, localdate=localdate,

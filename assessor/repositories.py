@@ -35,7 +35,8 @@ class PhaseChanged(Exception):
 
 
 class AnswerRepository(Protocol):
-    def all(self) -> dict[str, Answer]: ...
+    def all(self) -> Mapping[str, Answer]:
+        """Every stored answer by question id (read-only)."""
 
     def save(self, questions: Iterable[str],
              decide: Callable[[Mapping[str, Answer]], SaveResult],

@@ -76,7 +76,11 @@ class TinyAnswers:
     def __init__(self, data_file: DataFile) -> None:
         self._file = data_file
 
-    def all(self) -> dict[str, Answer]:
+    def all(self) -> Mapping[str, Answer]:
+        # Every page of an assessment asks (progress, answer pages): read once per version.
+        return self._file.derived("answers", lambda: MappingProxyType(self._read()))
+
+    def _read(self) -> dict[str, Answer]:
         answers = {}
         for number, doc in enumerate(self._file.documents(ANSWERS), start=1):
             try:

@@ -110,17 +110,20 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
         ctx.framework, stored_scores(ctx.data), consensus_records(ctx.data),
         load_settings(ctx.data).variance_threshold))
     names = _names()
-    # The table is the bulk of the page and the same for all its readers: render it once per
-    # version of the data and of the examiners' names in its legend (they live in users.json).
+    # The scores, the table, the chart and the agreement are the bulk of the page and the same
+    # for all its readers: render them once per version of the data, per interface language
+    # and per examiners' names in the legend (they live in users.json).
     shown_names = tuple(names.get(examiner, examiner) for examiner in board.examiners)
-    items_table = ctx.data.derived(
-        f"consensus_table:{get_locale()}:{shown_names!r}",  # and per interface language
+    board_html = ctx.data.derived(
+        f"consensus_board_html:{get_locale()}:{shown_names!r}",
         lambda: Markup(render_template(  # rendered by our own autoescaping template
-            "_consensus_table.html", board=board, names=names,
-            codes=examiner_codes(board.examiners),
-            item_url=url_for("consensus.item", assessment_id=ctx.record.id, item_id=""))))
-    return render_template("consensus_index.html", ctx=ctx, board=board, names=names,
-                           agreement_labels=AGREEMENT_LABELS, items_table=items_table)
+            "_consensus_board.html", board=board, names=names, framework=ctx.framework,
+            agreement_labels=AGREEMENT_LABELS, items_table=Markup(render_template(
+                "_consensus_table.html", board=board, names=names,
+                codes=examiner_codes(board.examiners),
+                item_url=url_for("consensus.item", assessment_id=ctx.record.id,
+                                 item_id=""))))))
+    return render_template("consensus_index.html", ctx=ctx, board=board, board_html=board_html)
 
 
 @bp.route("/items/<item_id>", methods=["GET", "POST"])

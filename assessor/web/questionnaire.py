@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from ..access import Action
 from ..answers import AnswerEdit, load_answers, revisions_to_show, save_answers, unanswered
 from ..criteria import Item, Question, Text
+from ..i18n import show_both
 from ..progress import assessment_progress, of_questions
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
@@ -101,9 +104,16 @@ def _load_for(assessment_id: str, section_id: str) -> AssessmentContext:
 def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
     stored = load_answers(ctx.data)
-    progress = assessment_progress(ctx.framework, stored)
-    return render_template("answers.html", ctx=ctx, answers=stored, progress=progress,
-                           retired=retired_answers_by_item(ctx.framework, stored))
+    progress = ctx.data.derived("progress", lambda: assessment_progress(ctx.framework, stored))
+    # Every answer, rendered: the bulk of the page and the same for all its readers, so it
+    # is rendered once per version of the data, interface language and "show both".
+    answers_html = ctx.data.derived(
+        f"answers_html:{get_locale()}:{show_both()}",
+        lambda: Markup(render_template(  # rendered by our own autoescaping template
+            "_answers_body.html", ctx=ctx, answers=stored,
+            retired=retired_answers_by_item(ctx.framework, stored))))
+    return render_template("answers.html", ctx=ctx, progress=progress,
+                           answers_html=answers_html)
 
 
 
