@@ -479,3 +479,18 @@ def test_calibration_is_for_the_coordinator(
                       r'<td class="num">(\d+)</td>\s*<td class="num">([^<]+)</td>', page)
     assert rows == [("E1", "Ann", "1", "-15.0"), ("E2", "Bob", "1", "+0.0"),
                     ("E3", "Cai", "1", "+15.0")]
+
+
+def test_statements_carry_anchors_and_consensus_links_to_its_sources(
+        client: FlaskClient, in_consensus: AssessmentRecord, data_file: DataFile) -> None:
+    client.post(item_url(in_consensus), data={
+        "score": "55", "rationale": "Deployed in all plants.",
+        "strengths": "Clear mission", "ofis": "Few trend data"})
+    [agreed] = consensus_records(data_file)["4.1.2"].strengths
+    reviewed = [s for review in data_file.reviews.all() if review.item == "4.1.2"
+                for s in review.strengths if s.text == "Clear mission"]
+    assert set(agreed.sources) == {s.id for s in reviewed} and len(reviewed) == 3
+    page = client.get(item_url(in_consensus)).get_data(as_text=True)
+    assert f'id="s-{agreed.id}"' in page
+    for source in agreed.sources:  # each source is on the page, and linked from the consensus
+        assert f'id="s-{source}"' in page and f'href="#s-{source}"' in page
