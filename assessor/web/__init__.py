@@ -14,15 +14,19 @@ from ..storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 from ..users import Users
 from . import (
     admin,
+    audit,
     auth,
     consensus,
     errors,
     home,
+    key_factors,
     language,
     organizations,
+    phases,
     questionnaire,
     report,
     review,
+    settings,
     team,
 )
 
@@ -61,8 +65,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
     app.jinja_env.globals.update(Action=Action, Role=Role)
-    for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, review.bp,
-                      consensus.bp, report.bp):
+    for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,
+                      key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

@@ -55,6 +55,11 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def display_names() -> dict[str, str]:
+    """Every account's display name, by username: how pages name people."""
+    return {user.username: user.display_name for user in users().all()}
+
+
 @dataclass(frozen=True, slots=True)
 class AssessmentContext:
     record: AssessmentRecord

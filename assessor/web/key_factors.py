@@ -1,0 +1,63 @@
+"""The key factors page: the coordinator (or the consensus lead) names what matters most."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+from ..access import Action
+from ..key_factors import MAX_KEY_FACTORS, key_factors, save_key_factors
+from .context import load_assessment
+from .team import SETUP_PREFIX
+
+bp = Blueprint("key_factors", __name__, url_prefix=SETUP_PREFIX)
+
+NEW_FACTOR_FIELDS = ("new_1", "new_2")
+MAX_KEY_FACTOR_CHARS = 200
+
+
+@functools.cache
+def key_factors_form_class(factor_ids: tuple[str, ...]) -> type[FlaskForm]:
+    """A text input per existing key factor, named by its id, and inputs for new ones."""
+
+    class KeyFactorsForm(FlaskForm):
+        pass
+
+    for name in (*factor_ids, *NEW_FACTOR_FIELDS):
+        setattr(KeyFactorsForm, name, StringField(name, validators=[Length(
+            max=MAX_KEY_FACTOR_CHARS,
+            message=f"A key factor is a short phrase of at most {MAX_KEY_FACTOR_CHARS} "
+                    "characters.")]))
+    return KeyFactorsForm
+
+
+@bp.route("/key-factors", methods=["GET", "POST"], endpoint="index")
+def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_assessment(assessment_id, Action.EDIT_KEY_FACTORS)
+    factors = key_factors(ctx.data)
+    form = key_factors_form_class(tuple(f.id for f in factors))(
+        data={factor.id: factor.text for factor in factors})
+    if form.validate_on_submit():
+        try:
+            saved = save_key_factors(
+                ctx.data, {factor.id: form[factor.id].data or "" for factor in factors},
+                [form[name].data or "" for name in NEW_FACTOR_FIELDS])
+        except ValueError as error:
+            flash(f"The key factors were not saved: {error} Your text is kept below.", "error")
+        else:
+            kept = {factor.id for factor in saved}
+            ctx.record_event("key_factors_saved",
+                             factors=[{"id": f.id, "text": f.text} for f in saved],
+                             removed=[f.id for f in factors if f.id not in kept])
+            flash(f"Key factors saved ({len(saved)}).", "success")
+            return redirect(url_for("key_factors.index", assessment_id=ctx.record.id))
+    elif form.errors:
+        flash("The key factors were not saved: see the messages below.", "error")
+    # A POST that gets here saved nothing.
+    return render_template("team_key_factors.html", ctx=ctx, form=form, factors=factors,
+                           new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS,
+                           ), 400 if request.method == "POST" else 200
