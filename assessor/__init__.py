@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(
         DATA_DIR=str(Path(app.instance_path) / "data"),
-        # An item with a dozen answers at the 100 KB limit each still fits.
+        # An item with a dozen answers at the 20,000-character limit each still fits.
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         # Writers spend hours on one page; a token tied to the session, valid for a working day.
         WTF_CSRF_TIME_LIMIT=12 * 3600,

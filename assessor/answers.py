@@ -7,13 +7,28 @@ both texts instead of silently overwriting a colleague.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .access import Phase
 from .repositories import AssessmentData
 
-MAX_ANSWER_BYTES = 100_000
+# What is not counted as a character: spaces, tabs, line breaks and the other Unicode spaces
+# (the ideographic space U+3000 that indents Chinese paragraphs too). Written out, not `\s`,
+# as Python's str.isspace and JavaScript's \s differ at the edges; static/app.js has this list.
+WHITESPACE = re.compile("[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+                        "\u3000\ufeff]")
+
+# The hard limit of one answer, in characters as counted below. The award's whole application
+# report is 60,000 characters for 23 items (framework.limits), some 2,600 an item and a few
+# hundred a question; no answer that belongs in an application comes near 20,000 (a third of
+# the whole report), while a pasted manual does. An item page of a dozen answers at the limit
+# (20,000 Chinese characters are 180 KB URL-encoded) still fits one request (MAX_CONTENT_LENGTH).
+MAX_ANSWER_CHARS = 20_000
+# Spaces and line breaks do not count, but are stored: a text may hold at most this many
+# characters with them (three per counted character: padded Markdown tables stay far below).
+MAX_ANSWER_LENGTH = 3 * MAX_ANSWER_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +42,10 @@ class Answer:
     @property
     def is_answered(self) -> bool:
         return bool(self.text.strip())
+
+    @property
+    def characters(self) -> int:
+        return count_characters(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +71,18 @@ class SaveResult:
     conflicts: tuple[Conflict, ...]
 
 
+def count_characters(text: str) -> int:
+    """The length of a text as a Chinese writer counts it for the award (Word's 字符数, 不计空格):
+    every character a reader sees, one each, whatever its script (中, a, 1, ，, 😀: one each,
+    counted by code point, not by byte or UTF-16 unit), Markdown's marks included (**, -, |:
+    what the writer sees in the box, and never less than the printed text), whitespace not
+    (see WHITESPACE). static/app.js counts the same way while one types."""
+    return len(text) - len(WHITESPACE.findall(text))
+
+
 def answer_too_long(text: str) -> bool:
-    return len(text.encode("utf-8")) > MAX_ANSWER_BYTES
+    """More characters than one answer may hold (or, with its spaces, more than it may store)."""
+    return count_characters(text) > MAX_ANSWER_CHARS or len(text) > MAX_ANSWER_LENGTH
 
 
 def unanswered(question_id: str) -> Answer:

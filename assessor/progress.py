@@ -1,4 +1,6 @@
-"""How much of a framework an assessment has answered, per item, category and in all."""
+"""How much of a framework an assessment has answered, per item, category and in all, and how
+long its answers are in characters, counted as the award counts them (answers.count_characters:
+every character but whitespace, Markdown's marks included)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .answers import Answer
-from .criteria import Framework, Question
+from .criteria import Framework, Item, Question
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ def of_questions(questions: Iterable[Question], answers: Mapping[str, Answer]) -
         answer = answers.get(question.id)
         if answer is not None and answer.is_answered:
             answered += 1
-            characters += len(answer.text)
+            characters += answer.characters
     return Progress(answered, total, characters)
 
 
@@ -67,3 +69,31 @@ def assessment_progress(framework: Framework, answers: Mapping[str, Answer]
         for category in framework.categories
     }
     return AssessmentProgress(profile=profile, items=items, categories=categories)
+
+
+@dataclass(frozen=True, slots=True)
+class LengthBudget:
+    """The part of the application a page of questions belongs to (the profile, or the
+    self-assessment report made of every item) and its length limit in characters (0: none);
+    `elsewhere` is what the part's answers on other pages already count, so a page adds its own
+    answers as they are typed to know the part's length."""
+
+    part: str  # "profile" or "report"
+    limit: int
+    elsewhere: int
+
+    def total(self, on_page: int) -> int:
+        return self.elsewhere + on_page
+
+    def over(self, on_page: int) -> bool:
+        return bool(self.limit) and self.total(on_page) > self.limit
+
+
+def length_budget(framework: Framework, answers: Mapping[str, Answer], item: Item | None
+                  ) -> LengthBudget:
+    """The budget of the profile's page (item None) or of an item's page."""
+    if item is None:
+        return LengthBudget("profile", framework.limits.profile_chars, 0)
+    elsewhere = sum(of_questions(other.questions, answers).characters
+                    for other in framework.items if other.id != item.id)
+    return LengthBudget("report", framework.limits.report_chars, elsewhere)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from assessor.answers import (
+    MAX_ANSWER_CHARS,
+    MAX_ANSWER_LENGTH,
+    WHITESPACE,
     Answer,
     AnswerEdit,
     Conflict,
     SaveResult,
     answer_too_long,
+    count_characters,
     decide,
     load_answers,
     save_answers,
@@ -144,16 +149,43 @@ def test_saving_the_same_text_again_changes_nothing(data_file: DataFile,
     assert data_file.path.read_bytes() == before
 
 
-# -- the size limit: 100 KB of UTF-8 ----------------------------------------------------------
+# -- characters as the award counts them, and one answer's limit -----------------------------
+@pytest.mark.parametrize(("text", "count"), [
+    pytest.param("", 0, id="empty"),
+    pytest.param("质量管理", 4, id="chinese-one-each"),
+    pytest.param("Quality first", 12, id="english-space-not-counted"),
+    pytest.param("领导作用，战略；顾客？", 11, id="full-width-punctuation-counts"),
+    pytest.param("\u3000\u3000本组织成立于1998年。", 12, id="ideographic-indent-not-counted"),
+    pytest.param("line one\nline two\r\n\tthree", 19, id="line-breaks-and-tabs-not-counted"),
+    pytest.param("**粗体** - 列表 | 表 |", 12, id="markdown-marks-count"),
+    pytest.param("😀𠀀a", 3, id="code-points-not-utf16-units"),  # 𠀀: CJK extension B
+    pytest.param("a\u00a0b\u2003c\u202fd\ufeff", 4, id="unicode-spaces-not-counted"),
+])
+def test_count_characters_counts_what_a_reader_sees_but_no_whitespace(text: str, count: int
+                                                                        ) -> None:
+    assert count_characters(text) == count
+    assert Answer("P.1.a", text, 1, NOW, "me").characters == count
+
+
+def test_app_js_leaves_out_the_same_whitespace() -> None:
+    """The browser counts while one types; it must agree with the server to the character."""
+    script = (Path(__file__).resolve().parents[1] / "static" / "app.js").read_text()
+    match = re.search(r"const WHITESPACE = /(\[[^\]]+\])/gu;", script)
+    assert match, "app.js names its whitespace in a WHITESPACE regular expression"
+    in_js = re.compile(match.group(1))  # \t \n \uXXXX ranges: the same syntax in both
+    every = [chr(code) for code in range(0x10000)] + ["\U00020000"]
+    assert [c for c in every if in_js.match(c)] == [c for c in every if WHITESPACE.match(c)]
+
+
 @pytest.mark.parametrize(("text", "too_long"), [
-    pytest.param("a" * 100_000, False, id="ascii-at-limit"),
-    pytest.param("a" * 100_001, True, id="ascii-one-byte-over"),
-    pytest.param("中" * 33_333 + "a", False, id="chinese-at-limit"),  # 99,999 + 1 bytes
-    pytest.param("中" * 33_333 + "ab", True, id="chinese-one-byte-over"),
-    pytest.param("中" * 33_334, True, id="chinese-33334-chars"),  # 100,002 bytes
-    pytest.param("😀" * 25_000, False, id="emoji-at-limit"),
-    pytest.param("😀" * 25_000 + "a", True, id="emoji-one-byte-over"),
+    pytest.param("a" * MAX_ANSWER_CHARS, False, id="english-at-limit"),
+    pytest.param("a" * (MAX_ANSWER_CHARS + 1), True, id="english-one-over"),
+    pytest.param("质" * MAX_ANSWER_CHARS, False, id="chinese-as-many-as-english"),  # 60 KB UTF-8
+    pytest.param("质" * (MAX_ANSWER_CHARS + 1), True, id="chinese-one-over"),
+    pytest.param("😀" * MAX_ANSWER_CHARS, False, id="emoji-at-limit"),
+    pytest.param("word " * (MAX_ANSWER_CHARS // 4), False, id="spaces-not-counted"),
+    pytest.param("a" + " " * MAX_ANSWER_LENGTH, True, id="too-much-blank-space-to-store"),
     pytest.param("", False, id="empty"),
 ])
-def test_answer_too_long_counts_utf8_bytes(text: str, too_long: bool) -> None:
+def test_answer_too_long_counts_characters(text: str, too_long: bool) -> None:
     assert answer_too_long(text) is too_long

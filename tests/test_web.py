@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from assessor.access import OrgRole, Role
-from assessor.answers import MAX_ANSWER_BYTES, load_answers
+from assessor.answers import MAX_ANSWER_CHARS, load_answers
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import AssessmentRecord, create_organization
 from assessor.storage.store import Store
@@ -167,19 +167,76 @@ def test_stale_save_is_shown_as_a_conflict_and_nothing_is_lost(
     assert load_answers(store.assessment_data(assessment.id))["4.1.2.a"].text == "My text"
 
 
-def test_oversized_answer_is_refused_and_the_text_kept(
-        client: FlaskClient, assessment: AssessmentRecord, store: Store) -> None:
-    long_text = "质" * (MAX_ANSWER_BYTES // 3 + 1)  # 3 bytes each in UTF-8: just over the limit
-    response = client.post(item_url(assessment), data={
+OVER_LIMIT = {
+    "en": "This answer has 20,001 characters; one answer holds at most 20,000. Shorten it; "
+          "nothing on this page was saved, your text is kept below.",
+    "zh-CN": "此回答有 20,001 个字符，每个回答最多 20,000 个字符。请删减；本页内容均未保存，"
+             "您的文字保留在下方。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.parametrize("letter", ["质", "q"], ids=["chinese", "english"])
+def test_oversized_answer_is_refused_in_characters_and_the_text_kept(
+        client: FlaskClient, assessment: AssessmentRecord, store: Store, language: str,
+        letter: str) -> None:
+    long_text = letter * (MAX_ANSWER_CHARS + 1) + "\n\n   "  # blank space is not counted
+    response = client.post(item_url(assessment), headers={"Accept-Language": language}, data={
         answer_key("4.1.2.a"): long_text, revision_key("4.1.2.a"): "0",
         answer_key("4.1.2.b"): "short", revision_key("4.1.2.b"): "0"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "the limit is 100 KB" in page
+    assert html_lib.escape(OVER_LIMIT[language], quote=False) in page
     fields = form_fields(page)
     assert fields[answer_key("4.1.2.a")] == long_text
     assert fields[answer_key("4.1.2.b")] == "short"
     assert load_answers(store.assessment_data(assessment.id)) == {}
+
+
+@pytest.mark.parametrize("letter", ["质", "q", "😀"], ids=["chinese", "english", "emoji"])
+def test_an_answer_of_as_many_characters_as_the_limit_is_saved_in_any_script(
+        client: FlaskClient, assessment: AssessmentRecord, store: Store, letter: str) -> None:
+    text = "\n\n".join([letter * (MAX_ANSWER_CHARS // 4)] * 4)  # line breaks do not count
+    response = client.post(item_url(assessment), data={answer_key("4.1.2.a"): text,
+                                                       revision_key("4.1.2.a"): "0"})
+    assert response.status_code == 302
+    assert load_answers(store.assessment_data(assessment.id))["4.1.2.a"].text == text
+    page = client.get(item_url(assessment)).get_data(as_text=True)
+    assert "20,000 / 20,000 characters" in page  # the count and the limit, under the box
+
+
+@pytest.mark.parametrize(("language", "counter", "total"), [
+    ("en", "8 / 20,000 characters",
+     "Self-assessment report: 8 / 60,000 characters, 8 on this page"),
+    ("zh-CN", "8 / 20,000 个字符", "自评报告：8 / 60,000 个字符，本页 8 个"),
+])
+def test_answer_page_counts_characters_as_the_award_does(
+        client: FlaskClient, assessment: AssessmentRecord, language: str, counter: str,
+        total: str) -> None:
+    client.post(item_url(assessment), data={answer_key("4.1.2.a"): "质量 first\n\n好",
+                                            revision_key("4.1.2.a"): "0"})
+    page = client.get(item_url(assessment), headers={"Accept-Language": language}
+                      ).get_data(as_text=True)
+    assert counter in page and total in page
+    # The wording for the script, its figures as placeholders, in the same language.
+    assert 'data-limit="20000"' in page and 'data-limit="60000"' in page
+    assert "{count} / {limit}" in page
+
+
+def test_profile_page_counts_the_profile_against_its_limit(
+        client: FlaskClient, assessment: AssessmentRecord) -> None:
+    client.post(item_url(assessment), data={answer_key("4.1.2.a"): "x" * 10,
+                                            revision_key("4.1.2.a"): "0"})
+    url = f"/a/{assessment.id}/profile"
+    client.post(url, data={answer_key("P.1.a"): "p" * 3001, revision_key("P.1.a"): "0"})
+    page = client.get(url).get_data(as_text=True)
+    assert "Profile: 3,001 / 3,000 characters" in page
+    assert re.search(r'class="length-total over-limit"', page)
+    assert re.search(r'<strong class="over-note" >\s*Over the award application limit', page)
+    # An item page adds its own answers to the rest of the report's (not the profile's).
+    item_page = client.get(item_url(assessment, "4.1.3")).get_data(as_text=True)
+    assert "Self-assessment report: 10 / 60,000 characters, 0 on this page" in item_page
+    assert 'data-elsewhere="10"' in item_page
 
 
 def test_markdown_is_rendered_and_sanitized(client: FlaskClient,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..answers import MAX_ANSWER_BYTES, answer_too_long
+from ..answers import MAX_ANSWER_CHARS, MAX_ANSWER_LENGTH, answer_too_long, count_characters
 from ..criteria import Question
 from ..organizations import MAX_NAME_CHARS, Organization
 
@@ -76,13 +77,20 @@ def organization_error(error: Exception) -> str:
 
 
 def _within_size(form: FlaskForm, field: Field) -> None:
-    if field.data and answer_too_long(field.data):
-        size_kb = len(field.data.encode("utf-8")) // 1000
-        raise ValidationError(
-            f"This answer is {size_kb} KB; the limit is {MAX_ANSWER_BYTES // 1000} KB. "
-            "Shorten it or move detail to an appendix. Nothing on this page was saved; "
-            "your text is kept below."
-        )
+    """One answer's hard limit, in characters as the award counts them (the counter under the
+    box counts the same way), checked on the text as it will be stored."""
+    text = normalized_text(field.data)
+    if not answer_too_long(text):
+        return
+    if count_characters(text) > MAX_ANSWER_CHARS:
+        raise ValidationError(_(
+            "This answer has %(count)s characters; one answer holds at most %(limit)s. Shorten "
+            "it; nothing on this page was saved, your text is kept below.",
+            count=format_decimal(count_characters(text)), limit=format_decimal(MAX_ANSWER_CHARS)))
+    raise ValidationError(_(
+        "This answer has %(count)s characters with its spaces and line breaks; one answer "
+        "keeps at most %(limit)s. Shorten it; nothing on this page was saved, your text is "
+        "kept below.", count=format_decimal(len(text)), limit=format_decimal(MAX_ANSWER_LENGTH)))
 
 
 def answer_field(question_id: str) -> str:

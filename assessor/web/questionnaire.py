@@ -11,10 +11,18 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from ..access import Action
-from ..answers import AnswerEdit, load_answers, revisions_to_show, save_answers, unanswered
+from ..answers import (
+    MAX_ANSWER_CHARS,
+    AnswerEdit,
+    count_characters,
+    load_answers,
+    revisions_to_show,
+    save_answers,
+    unanswered,
+)
 from ..criteria import Item, Question, Text
 from ..i18n import show_both
-from ..progress import assessment_progress, of_questions
+from ..progress import assessment_progress, length_budget, of_questions
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
 from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
@@ -165,6 +173,9 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
         answer_field=answer_field, revision_field=revision_field,
         can_write=ctx.can(Action.WRITE_ANSWERS, section.id),
         retired=retired_answers(ctx.framework, section.item, stored) if section.item else (),
+        # Lengths as the award counts them, for the counters under the boxes and the total.
+        budget=length_budget(ctx.framework, stored, section.item),
+        count_characters=count_characters, max_answer_chars=MAX_ANSWER_CHARS,
     )
 
 
