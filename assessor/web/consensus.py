@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import DataRequired, ValidationError
 
 from ..access import Action
 from ..consensus import (
@@ -34,16 +31,20 @@ from ..consensus import (
 from ..criteria import Item
 from ..key_factors import KeyFactor, key_factors
 from ..report import format_points
-from ..review import Review, ReviewError, all_reviews, check_score
+from ..review import Review, all_reviews
 from ..settings import load_settings
-from ..statements import Statement, StatementError, format_statements, parse_statements
 from ..stats import AGREEMENT_LABELS
-from .context import AssessmentContext, answers_refusals, load_assessment, users, utc_now
-from .forms import length_limit, normalized_text, statements_field
+from .context import (
+    AssessmentContext,
+    answers_refusals,
+    display_names,
+    item_or_404,
+    load_assessment,
+    utc_now,
+)
+from .statement_forms import ConsensusForm
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
-
-MAX_RATIONALE_CHARS = 5000
 
 
 @bp.app_template_filter("figure")
@@ -63,53 +64,13 @@ def examiner_codes(examiners: Iterable[str]) -> dict[str, str]:
     return {examiner: f"E{number}" for number, examiner in enumerate(sorted(examiners), 1)}
 
 
-
-
-class ConsensusForm(FlaskForm):
-    # A text field, not IntegerField: a wrong entry is kept as typed and explained below.
-    score = StringField("Consensus score (%)", filters=[normalized_text], validators=[
-        DataRequired(message="Enter the consensus score: a percentage from 0 to 100.")])
-    rationale = TextAreaField("Rationale", filters=[normalized_text], validators=[
-        DataRequired(message="Write the rationale: why the team settled on this score. It "
-                             "stays with the score and explains it later."),
-        length_limit(MAX_RATIONALE_CHARS, "The rationale")])
-    strengths = statements_field("Strengths", "Strengths")
-    ofis = statements_field("Opportunities for improvement", "OFIs")
-
-    def __init__(self, step: int, known_factors: set[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.step = step
-        self.known_factors = known_factors
-
-    def validate_score(self, field: Field) -> None:
-        try:
-            check_score(int(field.data), self.step)
-        except ValueError as error:  # not a whole number, or off the scale (ReviewError)
-            detail = str(error) if isinstance(error, ReviewError) else (
-                f"“{field.data}” is not a whole number.")
-            raise ValidationError(f"{detail} Enter a percentage from 0 to 100 in steps of "
-                                  f"{self.step}, for example 55.") from None
-
-    def validate_strengths(self, field: Field) -> None:
-        self.statements(field)
-
-    def validate_ofis(self, field: Field) -> None:
-        self.statements(field)
-
-    def statements(self, field: Field) -> tuple[Statement, ...]:
-        try:
-            return tuple(parse_statements(field.data, self.known_factors, field.label.text))
-        except StatementError as error:
-            raise ValidationError(str(error)) from None
-
-
 @bp.get("/")
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CONSENSUS)
     board = ctx.data.derived("consensus_board", lambda: consensus_board(
         ctx.framework, stored_scores(ctx.data), consensus_records(ctx.data),
         load_settings(ctx.data).variance_threshold))
-    names = _names()
+    names = display_names()
     # The scores, the table, the chart and the agreement are the bulk of the page and the same
     # for all its readers: render them once per version of the data, per interface language
     # and per examiners' names in the legend (they live in users.json).
@@ -130,19 +91,16 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
 def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
     action = Action.SET_CONSENSUS if request.method == "POST" else Action.VIEW_CONSENSUS
     ctx = load_assessment(assessment_id, action, item_id)
-    discussed = _item(ctx, item_id)
+    discussed = item_or_404(ctx, item_id)
     reviews = all_reviews(ctx.data)
     record = consensus_records(ctx.data).get(discussed.id)
     factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
     if request.method == "GET":
-        _fill(form, record, submitted_reviews_of(reviews, discussed.id))
+        form.show(record, proposed_statements(submitted_reviews_of(reviews, discussed.id)))
         return _render(ctx, discussed, form, record, reviews, factors)
     if form.validate_on_submit():
-        record = ConsensusRecord(
-            item=discussed.id, score=int(form.score.data), rationale=form.rationale.data,
-            strengths=form.statements(form.strengths), ofis=form.statements(form.ofis),
-            recorded_by=ctx.user.username, recorded_at=utc_now())
+        record = form.record(discussed.id, ctx.user.username, utc_now())
         record_consensus(ctx.data, record, ctx.framework.scoring.step)
         ctx.record_event("consensus_set", item=discussed.id, score=record.score)
         points = discussed.points_for(record.score)
@@ -160,7 +118,7 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token records nothing, but gives the rationale back."""
     assessment_id, item_id = request.view_args["assessment_id"], request.view_args["item_id"]
     ctx = load_assessment(assessment_id, Action.SET_CONSENSUS, item_id)
-    discussed = _item(ctx, item_id)
+    discussed = item_or_404(ctx, item_id)
     factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
     flash("Nothing was saved: the form had expired or did not come from this page "
@@ -173,31 +131,9 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
 def calibration_page(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_CALIBRATION)
     rows = calibration(stored_scores(ctx.data), consensus_records(ctx.data))
-    return render_template("consensus_calibration.html", ctx=ctx, rows=rows, names=_names(),
+    return render_template("consensus_calibration.html", ctx=ctx, rows=rows,
+                           names=display_names(),
                            codes=examiner_codes(row.examiner for row in rows))
-
-
-def _item(ctx: AssessmentContext, item_id: str) -> Item:
-    try:
-        return ctx.framework.item(item_id)
-    except KeyError:
-        abort(404, description=f"The criteria have no item '{item_id}'.")
-
-
-def _names() -> dict[str, str]:
-    return {user.username: user.display_name for user in users().all()}
-
-
-def _fill(form: ConsensusForm, record: ConsensusRecord | None, reviews: list[Review]) -> None:
-    """The recorded consensus, or a first draft: the examiners' statements merged."""
-    if record is not None:
-        form.score.data = str(record.score)
-        form.rationale.data = record.rationale
-        strengths, ofis = record.strengths, record.ofis
-    else:
-        strengths, ofis = proposed_statements(reviews)
-    form.strengths.data = format_statements(strengths)
-    form.ofis.data = format_statements(ofis)
 
 
 def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # type: ignore[no-untyped-def]
@@ -213,17 +149,7 @@ def _render(ctx: AssessmentContext, discussed: Item, form: ConsensusForm,  # typ
         threshold=threshold, before=before, after=after, key_factors=factors,
         factor_texts={factor.id: factor.text for factor in factors},
         guideline=ctx.framework.scoring.guidelines[discussed.kind],
-        chosen_score=_chosen_score(form),
-        can_set=ctx.can(Action.SET_CONSENSUS, discussed.id), names=_names(),
+        chosen_score=form.chosen_score(),
+        can_set=ctx.can(Action.SET_CONSENSUS, discussed.id), names=display_names(),
         codes=examiner_codes({e for by_examiner in scores.values() for e in by_examiner}),
     )
-
-
-def _chosen_score(form: ConsensusForm) -> int | None:
-    """The score the form holds, if it is on the scale: its band is highlighted."""
-    try:
-        score = int(form.score.data)
-        check_score(score, form.step)
-    except (TypeError, ValueError):  # empty, not a number, or off the scale
-        return None
-    return score

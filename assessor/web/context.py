@@ -27,7 +27,7 @@ from ..access import (
     with_organization_roles,
 )
 from ..clock import utc_now
-from ..criteria import Framework
+from ..criteria import Framework, Item
 from ..extensions import store_of, users_of
 from ..organizations import AssessmentRecord, Organization, UnknownAssessment, UnknownOrganization
 from ..paths import framework_named
@@ -103,6 +103,14 @@ def load_assessment(assessment_id: str, action: Action = Action.VIEW,
     if not ctx.can(action, item_id):
         abort(403, description=refusal(ctx, action))
     return ctx
+
+
+def item_or_404(ctx: AssessmentContext, item_id: str) -> Item:
+    """The criteria's item with this id, or 404."""
+    try:
+        return ctx.framework.item(item_id)
+    except KeyError:
+        abort(404, description=f"The criteria have no item '{item_id}'.")
 
 
 @dataclass(frozen=True, slots=True)
