@@ -1,4 +1,5 @@
-"""WTForms forms: a new assessment, and the answers to one page of questions."""
+"""WTForms forms: a new assessment, and the answers to one page of questions (the review and
+consensus forms are in statement_forms.py)."""
 
 from __future__ import annotations
 
@@ -16,24 +17,11 @@ from ..answers import MAX_ANSWER_CHARS, MAX_ANSWER_LENGTH, answer_too_long, coun
 from ..criteria import Question
 from ..organizations import MAX_NAME_CHARS, Organization
 
-MAX_STATEMENTS_CHARS = 20000
-
 
 def normalized_text(text: str | None) -> str:
     """Browsers send CRLF line ends; store LF and no surrounding blank space, so an untouched
     text compares equal to what is stored."""
     return (text or "").replace("\r\n", "\n").strip()
-
-
-def length_limit(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
-                                     "Nothing was saved; your text is kept below.")
-
-
-def statements_field(label: str, what: str) -> TextAreaField:
-    """Strengths or OFIs: one statement per line (parsed and checked by the form)."""
-    return TextAreaField(label, filters=[normalized_text],
-                         validators=[length_limit(MAX_STATEMENTS_CHARS, what)])
 
 
 class NewAssessmentForm(FlaskForm):
