@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, render_template
 
 from ..access import Action, Phase
+from ..clock import utc_now
 from ..consensus import consensus_records
 from ..key_factors import key_factors
 from ..report import (
@@ -34,7 +35,8 @@ def _report(ctx: AssessmentContext) -> Report:
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_REPORT)
     return render_template("report.html", ctx=ctx, report=_report(ctx), points=format_points,
-                           side_text=side_text)
+                           side_text=side_text,
+                           printed_on=utc_now())  # the printed cover's date
 
 
 @bp.get("/report.md")
