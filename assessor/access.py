@@ -27,23 +27,15 @@ class OrgRole(StrEnum):
 
 
 class Phase(StrEnum):
+    """The phases; people read them by name in their language (i18n.phase_name)."""
+
     WRITING = "writing"
     REVIEW = "review"  # independent review
     CONSENSUS = "consensus"
     FEEDBACK = "feedback"  # closed: the feedback report is out
 
-    @property
-    def label(self) -> str:
-        return PHASE_LABELS[self]
-
 
 PHASE_ORDER = (Phase.WRITING, Phase.REVIEW, Phase.CONSENSUS, Phase.FEEDBACK)
-PHASE_LABELS = {
-    Phase.WRITING: "Writing",
-    Phase.REVIEW: "Independent review",
-    Phase.CONSENSUS: "Consensus",
-    Phase.FEEDBACK: "Feedback (closed)",
-}
 
 
 class Action(StrEnum):

@@ -4,11 +4,13 @@ backups, upgrades and exports."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from .answers import load_answers
 from .criteria import Framework, check_framework, load_framework
@@ -20,6 +22,7 @@ from .storage.files import SCHEMA_VERSION
 from .storage.store import Store
 from .storage.upgrade import upgrade
 from .users import UserError
+from .web.messages import organization_error, user_error
 
 criteria_cli = AppGroup("criteria", help="Work with framework (criteria) files.")
 
@@ -72,6 +75,12 @@ def _store() -> Store:
     return store_of(current_app)
 
 
+def _worded(words: Callable[[Exception], str], error: Exception) -> str:
+    """A refusal in words, as the pages word it, in the installation's default language."""
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        return words(error)
+
+
 organizations_cli = AppGroup("organizations", help="List and create organizations.")
 
 
@@ -85,7 +94,7 @@ def organizations_create(name: str, manager: str | None) -> None:
     try:
         organization = create_organization(_store().organizations, name, manager)
     except OrganizationError as error:
-        raise click.ClickException(f"The name cannot be used ({error.code}).") from error
+        raise click.ClickException(_worded(organization_error, error)) from error
     click.echo(f"Organization '{organization.name}' created.")
     click.echo(organization.id)
 
@@ -149,7 +158,7 @@ def create_admin_command(username: str, name: str, password: str) -> None:
     try:
         user = users_of(current_app).create(username, name, password, is_admin=True)
     except UserError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(_worded(user_error, error)) from error
     click.echo(f"Administrator '{user.username}' created; sign in and add users under Users.")
 
 

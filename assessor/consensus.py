@@ -10,10 +10,16 @@ from dataclasses import dataclass, replace
 from .access import Phase
 from .criteria import Framework, Item, ItemKind
 from .criteria.model import OverallBand
+from .errors import DomainError
 from .repositories import AssessmentData
-from .review import Review, check_score
+from .review import Review, ReviewError, check_score
 from .statements import Statement, keep_ids, merged, trace_sources
 from .stats import Description, KendallW, NoKendallW, describe, kendalls_w
+
+
+class ConsensusError(DomainError):
+    """A consensus that cannot be recorded: no_score, score_off_scale (score, step),
+    no_rationale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +57,13 @@ def record_consensus(data: AssessmentData, record: ConsensusRecord, step: int,
     """Store (or replace) the consensus of one item. Its statements keep their ids when edited
     and name the review statements they came from."""
     if record.score is None:
-        raise ValueError("A consensus needs a score.")
-    check_score(record.score, step)
+        raise ConsensusError("no_score")
+    try:
+        check_score(record.score, step)
+    except ReviewError as error:
+        raise ConsensusError(error.code, **error.data) from None
     if not record.rationale.strip():
-        raise ValueError("Write the rationale: why the team settled on this score.")
+        raise ConsensusError("no_rationale")
     reviewed = [statement for review in data.reviews.all() if review.item == record.item
                 for statement in (*review.strengths, *review.ofis)]
 
@@ -260,7 +269,7 @@ def _largest_complete_block(by_item: Scores,
 
 @dataclass(frozen=True, slots=True)
 class Subtotal:
-    label: str
+    kind: ItemKind  # the process items, or the results items
     earned: float
     available: int
 
@@ -268,7 +277,7 @@ class Subtotal:
 def subtotals(framework: Framework, book: Scorebook) -> list[Subtotal]:
     """Points of the process items and of the results items."""
     earned = {ItemKind.PROCESS: book.process_total, ItemKind.RESULTS: book.results_total}
-    return [Subtotal(f"{kind.value.capitalize()} items", earned[kind],
+    return [Subtotal(kind, earned[kind],
                      sum(item.points for item in framework.items if item.kind is kind))
             for kind in ItemKind]
 

@@ -117,8 +117,8 @@ def _move_to(data: AssessmentData, target: Phase) -> None:
         move_to(data, PHASE_ORDER[PHASE_ORDER.index(current_phase(data)) + 1])
 
 
-def _statements(lines: list[str], known: list[str], label: str) -> tuple[Statement, ...]:
-    return tuple(parse_statements("\n".join(lines), known, label))
+def _statements(lines: list[str], known: list[str]) -> tuple[Statement, ...]:
+    return tuple(parse_statements("\n".join(lines), known))
 
 
 def _submit_reviews(data: AssessmentData, framework: Framework, reviews: dict, known: list[str]
@@ -128,8 +128,8 @@ def _submit_reviews(data: AssessmentData, framework: Framework, reviews: dict, k
             review = Review(
                 item=item_id, examiner=examiner, score=entry["score"],
                 notes=entry.get("notes", {}),
-                strengths=_statements(entry.get("strengths", []), known, item_id),
-                ofis=_statements(entry.get("ofis", []), known, item_id),
+                strengths=_statements(entry.get("strengths", []), known),
+                ofis=_statements(entry.get("ofis", []), known),
             )
             submit(data, review, framework.scoring.step, utc_now())
 
@@ -139,7 +139,7 @@ def _record_consensus(data: AssessmentData, framework: Framework, consensus: dic
     for item_id, entry in consensus.items():
         record_consensus(data, ConsensusRecord(
             item=item_id, score=entry["score"], rationale=entry["rationale"],
-            strengths=_statements(entry.get("strengths", []), known, item_id),
-            ofis=_statements(entry.get("ofis", []), known, item_id),
+            strengths=_statements(entry.get("strengths", []), known),
+            ofis=_statements(entry.get("ofis", []), known),
             recorded_by="coordinator", recorded_at=utc_now(),
         ), framework.scoring.step)

@@ -204,7 +204,7 @@ def _named(names: Mapping[str, Any]):  # type: ignore[no-untyped-def]
         key = str(getattr(value, "value", value))
         if key in names:
             return str(names[key])
-        return str(getattr(value, "label", key.replace("_", " ")))
+        return key.replace("_", " ")  # a value of another version: as it was written
 
     return name_of
 
@@ -217,15 +217,6 @@ kind_items_name = _named(KIND_ITEMS_NAMES)
 entry_state_name = _named(ENTRY_STATE_NAMES)
 agreement_name = _named(AGREEMENT_NAMES)
 audit_action_name = _named(AUDIT_ACTION_NAMES)
-
-
-# Labels the domain modules build in English, by their English text (until they are wrapped).
-KNOWN_LABELS = {"Process items": KIND_ITEMS_NAMES["process"],
-                "Results items": KIND_ITEMS_NAMES["results"]}
-
-
-def known_label(label: Any) -> str:
-    return str(KNOWN_LABELS.get(str(label), label))
 
 
 def role_names(roles: Any) -> str:
@@ -317,7 +308,7 @@ def init_app(app: Flask) -> None:
         phase_name=phase_name, role_name=role_name, role_names=role_names,
         kind_name=kind_name, kind_item_name=kind_item_name, kind_items_name=kind_items_name,
         entry_state_name=entry_state_name, agreement_name=agreement_name,
-        audit_action_name=audit_action_name, list_of=list_of, known_label=known_label,
+        audit_action_name=audit_action_name, list_of=list_of,
     )
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, current_language=current_language, html_lang=_html_lang,

@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .errors import DomainError
 from .repositories import AssessmentData
 
 MAX_KEY_FACTORS = 8
+
+
+class KeyFactorError(DomainError):
+    """Key factors that cannot be saved: too_many (limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +38,7 @@ def save_key_factors(data: AssessmentData, texts_by_id: Mapping[str, str],
                 if fid in existing and text.strip()]
         added = [text.strip() for text in new_texts if text.strip()]
         if len(kept) + len(added) > MAX_KEY_FACTORS:
-            raise ValueError(f"Keep the key factors to {MAX_KEY_FACTORS} at most; examiners "
-                             "usually work with 4 to 6.")
+            raise KeyFactorError("too_many", limit=MAX_KEY_FACTORS)
         # Numbers are never reused: a removed K5's tags must not come to mean a new factor.
         highest = data.key_factors.highest_issued()
         kept += [KeyFactor(f"K{highest + 1 + n}", text) for n, text in enumerate(added)]

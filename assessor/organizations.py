@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .access import OrgAction, OrgRole, Role, permits_in_organization
 from .clock import utc_now
+from .errors import DomainError
 from .repositories import AssessmentIndex, OrganizationRepository
 
 MAX_NAME_CHARS = 200
@@ -24,12 +25,9 @@ class UnknownOrganization(KeyError):
     pass
 
 
-class OrganizationError(ValueError):
-    """A name or change that cannot be accepted; `code` names the reason for the page."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
+class OrganizationError(DomainError):
+    """A name or change that cannot be accepted: name_empty, name_too_long (limit),
+    cycle_empty, last_manager."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ def clean_name(name: str) -> str:
     if not name:
         raise OrganizationError("name_empty")
     if len(name) > MAX_NAME_CHARS:
-        raise OrganizationError("name_too_long")
+        raise OrganizationError("name_too_long", limit=MAX_NAME_CHARS)
     return name
 
 

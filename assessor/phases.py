@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from .access import PHASE_ORDER, Phase
+from .errors import DomainError
 from .repositories import AssessmentData
 
 
-class PhaseError(ValueError):
-    pass
+class PhaseError(DomainError):
+    """A move that cannot be made: not_adjacent (current, target: only one step at a time),
+    moved (current, shown: someone moved the phase while the page was open)."""
 
 
 def current_phase(data: AssessmentData) -> Phase:
@@ -29,23 +33,9 @@ def move_to(data: AssessmentData, target: Phase) -> Phase:
     with data.atomic():
         current = data.phase.current()
         if target not in neighbours(current):
-            raise PhaseError(f"From {current.label} the assessment can move only to the phase "
-                             f"just before or just after it, not to {target.label}.")
+            raise PhaseError("not_adjacent", current=current, target=target)
         data.phase.set(target)
     return current
-
-
-# What opening each phase lets people do: one line per phase, shown beside its button.
-PHASE_ALLOWS = {
-    Phase.WRITING: "Writers answer the questions of their assigned pages; the coordinator sets "
-                   "up the team, assignments and key factors.",
-    Phase.REVIEW: "Examiners score their assigned items alone and submit; answers can no longer "
-                  "be changed.",
-    Phase.CONSENSUS: "Examiners see each other's scores; the coordinator or consensus lead "
-                     "records a consensus score per item. Review entries can no longer change.",
-    Phase.FEEDBACK: "Closed: the whole team reads the feedback report; nothing is scored or "
-                    "changed any more.",
-}
 
 
 def move_from(data: AssessmentData, shown: Phase, target: Phase) -> Phase:
@@ -57,30 +47,31 @@ def move_from(data: AssessmentData, shown: Phase, target: Phase) -> Phase:
     with data.atomic():
         current = current_phase(data)
         if current is not shown:
-            raise PhaseError(f"The phase is now {current.label}, not {shown.label}: someone "
-                             "moved it while this page was open. Nothing was changed; check "
-                             "the phases below and choose again.")
+            raise PhaseError("moved", current=current, shown=shown)
         return move_to(data, target)
 
 
+@dataclass(frozen=True, slots=True)
+class OpeningWarning:
+    """Something the coordinator should know before opening a phase: `code` names it,
+    `data` holds its particulars."""
+
+    code: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
 def opening_warnings(target: Phase, uncovered_items: Sequence[str],
-                     unsubmitted: Sequence[tuple[str, str]]) -> list[str]:
+                     unsubmitted: Sequence[tuple[str, str]]) -> list[OpeningWarning]:
     """What the coordinator should know before opening `target` (warnings, not refusals).
 
     uncovered_items: items no examiner is assigned to; unsubmitted: (examiner, item) entries
-    assigned but not submitted.
+    assigned but not submitted. The warnings: no_examiner (items) before the review,
+    unsubmitted (count, examiners) before consensus.
     """
     if target is Phase.REVIEW and uncovered_items:
-        return [f"No examiner is assigned to {_plural(len(uncovered_items), 'item')} "
-                f"({', '.join(uncovered_items)}): nobody will score them. Assign examiners on "
-                "the team page first, or open the review anyway."]
+        return [OpeningWarning("no_examiner", {"items": tuple(uncovered_items)})]
     if target is Phase.CONSENSUS and unsubmitted:
-        examiners = ", ".join(sorted({examiner for examiner, _ in unsubmitted}))
-        entries = _plural(len(unsubmitted), "assigned review entry", "assigned review entries")
-        return [f"Not submitted yet: {entries} (examiners: {examiners}). Once consensus is "
-                "open, examiners can no longer submit or change them."]
+        examiners = tuple(sorted({examiner for examiner, _ in unsubmitted}))
+        return [OpeningWarning("unsubmitted", {"count": len(unsubmitted),
+                                               "examiners": examiners})]
     return []
-
-
-def _plural(number: int, singular: str, plural: str = "") -> str:
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -5,6 +5,9 @@ factor. Built as plain data for the page and the tests; rendered to Markdown for
 What the report reveals follows the assessment's settings: exact percentages only when
 `report_shows_exact_scores`, points (total and per category) only when `report_shows_total`,
 since category points add up to the total.
+
+The Markdown speaks the reader's language: the web layer passes its gettext in `Words`; without
+one it is English (the messages are English), with the criteria's texts English first.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .consensus import ConsensusRecord, scorebook
 from .criteria import Framework, Item, ItemKind, Text
@@ -21,9 +25,7 @@ from .criteria.model import OverallBand
 from .key_factors import KeyFactor
 from .organizations import AssessmentRecord
 from .settings import Settings
-from .statements import Statement
-
-KIND_LABELS = {ItemKind.PROCESS: "Process items", ItemKind.RESULTS: "Results items"}
+from .statements import Statement, factor_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,6 @@ class SideReport:
     available: int  # the points of all items of this kind (600 and 400 in GB/T 19580)
     band: str | None  # None until every item of this kind has a consensus
     exact: float | None  # the weighted average percentage, only when exact scores are shown
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +110,10 @@ class Report:
         return tuple(item for category in self.categories for item in category.items)
 
     @property
-    def factor_texts(self) -> dict[str, str]:
-        """Key factor texts by id, to explain a statement's tags where it stands."""
-        return {section.id: section.text or "no longer defined" for section in self.key_factors}
+    def factor_texts(self) -> dict[str, str | None]:
+        """Key factor texts by id, to explain a statement's tags where it stands (None: a
+        factor removed since)."""
+        return {section.id: section.text for section in self.key_factors}
 
 
 def build_report(framework: Framework, record: AssessmentRecord,
@@ -195,13 +194,8 @@ def _by_key_factor(framework: Framework, records: Mapping[str, ConsensusRecord],
     return tuple(
         KeyFactorSection(factor, texts[factor], tuple(strengths.get(factor, ())),
                          tuple(ofis.get(factor, ())))
-        for factor in sorted(texts, key=_factor_order)
+        for factor in sorted(texts, key=factor_order)
     )
-
-
-def _factor_order(factor_id: str) -> tuple[int, str]:
-    digits = factor_id[1:]
-    return (int(digits) if digits.isdigit() else 0, factor_id)
 
 
 # -- presentation helpers shared by the page and the Markdown ----------------------------------
@@ -211,31 +205,78 @@ def format_points(points: float) -> str:
     return f"{round(points, 2):g}"
 
 
-def bilingual(text: Text) -> str:
-    """English with the Chinese alongside, where the framework has it."""
-    return f"{text.en} {text.zh}" if text.zh and text.zh != text.en else text.en
+def _english(message: str, **values: Any) -> str:
+    return message % values if values else message
 
 
-def score_text(score: ItemScore) -> str:
-    exact = f" (consensus score {score.exact}%)" if score.exact is not None else ""
-    return f"{score.band} band{exact}"
+def _english_plural(singular: str, plural: str, number: int, **values: Any) -> str:
+    return _english(singular if number == 1 else plural, **values)
 
 
-def side_text(side: SideReport) -> str:
+def _english_in_context(_context: str, message: str, **values: Any) -> str:
+    return _english(message, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The Markdown's language: gettext, ngettext and pgettext as Flask-Babel has them (named
+    placeholders), and the language the criteria's texts come first in ("en" or "zh")."""
+
+    gettext: Callable[..., str] = _english
+    ngettext: Callable[..., str] = _english_plural
+    pgettext: Callable[..., str] = _english_in_context
+    text_language: str = "en"
+
+    def bilingual(self, text: Text) -> str:
+        """The criteria text in the report's language, the other language alongside."""
+        first, second = (text.zh, text.en) if self.text_language == "zh" else (text.en, text.zh)
+        first = first or second
+        return f"{first} {second}" if second and second != first else first
+
+    def in_language(self, text: Text) -> str:
+        """The criteria text in the report's language only (the other if it has none)."""
+        own = text.zh if self.text_language == "zh" else text.en
+        return own or text.en or text.zh
+
+
+ENGLISH = Words()
+
+
+def score_text(score: ItemScore, words: Words = ENGLISH) -> str:
+    _ = words.gettext
+    if score.exact is None:
+        return _("%(band)s band", band=score.band)
+    return _("%(band)s band (consensus score %(score)s%%)", band=score.band, score=score.exact)
+
+
+def side_text(side: SideReport, words: Words = ENGLISH) -> str:
+    _ = words.gettext
     if side.band is None:
-        return "not every item is scored yet"
-    exact = f" (weighted average {side.exact:g}%)" if side.exact is not None else ""
-    return f"{side.band} band{exact}"
+        return _("not every item is scored yet")
+    if side.exact is None:
+        return _("%(band)s band", band=side.band)
+    return _("%(band)s band (weighted average %(average)s%%)", band=side.band,
+             average=f"{side.exact:g}")
 
 
-def download_names(report: Report) -> tuple[str, str]:
+def kind_items(kind: ItemKind, words: Words = ENGLISH) -> str:
+    _ = words.gettext
+    return _("Process items") if kind is ItemKind.PROCESS else _("Results items")
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def download_names(report: Report, words: Words = ENGLISH) -> tuple[str, str]:
     """The Markdown file's name: an ASCII-safe slug, and the full name in Unicode."""
+    _ = words.gettext
     # A name in Chinese only has no ASCII slug; "assessment" stands in for it.
     slug = "-".join(part for part in (_slug(report.organization) or "assessment",
                                       _slug(report.cycle)) if part)
     ascii_name = f"{slug}-feedback-report.md"
-    readable = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", f"{report.organization} {report.cycle}")
-    return ascii_name, f"{' '.join(readable.split())} feedback report.md"
+    readable = _NOT_IN_FILE_NAMES.sub(" ", f"{report.organization} {report.cycle}")
+    full_name = _("%(name)s feedback report", name=" ".join(readable.split()))
+    return ascii_name, _NOT_IN_FILE_NAMES.sub(" ", full_name) + ".md"
 
 
 def _slug(text: str) -> str:
@@ -253,57 +294,73 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def to_markdown(report: Report) -> str:
+def to_markdown(report: Report, words: Words = ENGLISH) -> str:
     """The report as a Markdown document: overall band first, then categories and items, then
     the comments by key factor."""
-    lines = [f"# Feedback report: {_escape(report.organization)}", "",
-             f"Cycle {_escape(report.cycle)} · {bilingual(report.framework_title)}", ""]
+    _ = words.gettext
+    lines = ["# " + _("Feedback report: %(organization)s",
+                      organization=_escape(report.organization)), "",
+             _("Cycle %(cycle)s · %(framework)s", cycle=_escape(report.cycle),
+               framework=words.bilingual(report.framework_title)), ""]
     if report.draft:
-        lines += ["> **Draft.** Consensus is still open: scores and comments may change until "
-                  "the coordinator opens the feedback phase.", ""]
-    lines += _overall_markdown(report)
+        lines += ["> " + _("**Draft.** Consensus is still open: scores and comments may change "
+                           "until the coordinator opens the feedback phase."), ""]
+    lines += _overall_markdown(report, words)
     for category in report.categories:
-        heading = f"## {category.id} {bilingual(category.title)}"
-        lines += [heading, ""]
+        lines += [f"## {category.id} {words.bilingual(category.title)}", ""]
         if category.earned is not None:
-            lines += [f"{format_points(category.earned)} of {category.points} points", ""]
+            lines += [_("%(earned)s of %(available)s points",
+                        earned=format_points(category.earned), available=category.points), ""]
         for item in category.items:
-            lines += _item_markdown(item)
-    lines += _key_factors_markdown(report)
+            lines += _item_markdown(item, words)
+    lines += _key_factors_markdown(report, words)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _overall_markdown(report: Report) -> list[str]:
+def _overall_markdown(report: Report, words: Words) -> list[str]:
+    _ = words.gettext
     band = report.overall
-    lines = ["## Overall", "",
-             f"**Band {band.band} of {report.band_count}: {bilingual(band.title)}**", "",
-             band.summary.en, ""]
-    if band.summary.zh:
-        lines += [band.summary.zh, ""]
+    badge = _("Band %(number)s of %(count)s", number=band.band, count=report.band_count)
+    lines = ["## " + words.pgettext("report heading", "Overall"), "",
+             f"**{badge}: {words.bilingual(band.title)}**", ""]
+    summaries = [band.summary.en, band.summary.zh]
+    if words.text_language == "zh":
+        summaries.reverse()
+    lines += [line for summary in summaries if summary for line in (summary, "")]
     if report.total is not None:
-        lines += [f"Total: **{format_points(report.total)}** of {report.total_points} points",
-                  ""]
-    lines += [f"- {side.label} ({side.available} points): {side_text(side)}"
-              for side in report.sides]
+        lines += [_("Total: **%(total)s** of %(available)s points",
+                    total=format_points(report.total), available=report.total_points), ""]
+    lines += [f"- {kind_items(side.kind, words)} ("
+              + words.ngettext("%(count)s point", "%(count)s points", side.available,
+                               count=side.available)
+              + f"): {side_text(side, words)}" for side in report.sides]
     if report.sides:
-        lines += ["", "Process and results bands: the points-weighted average of the items' "
-                      "consensus scores, placed on the item scoring bands.", ""]
+        lines += ["", _("Process and results bands: the points-weighted average of the items' "
+                        "consensus scores, placed on the item scoring bands. They appear once "
+                        "every item of the part is scored."), ""]
     if report.unscored:
-        lines += [f"Provisional: {len(report.unscored)} item(s) have no consensus yet and count "
-                  f"as zero: {', '.join(report.unscored)}.", ""]
+        lines += [_("Provisional: %(count)s item(s) have no consensus yet and count as zero: "
+                    "%(items)s.", count=len(report.unscored), items=", ".join(report.unscored)),
+                  ""]
     return lines
 
 
-def _item_markdown(item: ItemReport) -> list[str]:
-    lines = [f"### {item.id} {bilingual(item.title)}", ""]
+def _statements_markdown(heading: str, entries: list[str], none: str) -> list[str]:
+    """A bold heading and its entries as a list, or `none` in italics."""
+    return [f"**{heading}**", "", *([f"- {entry}" for entry in entries] or [f"- *{none}*"]), ""]
+
+
+def _item_markdown(item: ItemReport, words: Words) -> list[str]:
+    _ = words.gettext
+    lines = [f"### {item.id} {words.bilingual(item.title)}", ""]
     if item.score is None:
-        return [*lines, "*Not yet scored.*", ""]
-    lines += [f"**Score: {score_text(item.score)}.** {item.score.summary.en}", ""]
-    for heading, statements in (("Strengths", item.strengths),
-                                ("Opportunities for improvement", item.ofis)):
-        lines += [f"**{heading}**", ""]
-        lines += [f"- {_statement_markdown(s)}" for s in statements] or ["- *None recorded.*"]
-        lines.append("")
+        return [*lines, f"*{_('Not yet scored.')}*", ""]
+    score = _("Score: %(score)s.", score=score_text(item.score, words))
+    lines += [f"**{score}** {words.in_language(item.score.summary)}", ""]
+    for heading, statements in ((_("Strengths"), item.strengths),
+                                (_("Opportunities for improvement"), item.ofis)):
+        lines += _statements_markdown(heading, [_statement_markdown(s) for s in statements],
+                                      _("None recorded."))
     return lines
 
 
@@ -312,17 +369,19 @@ def _statement_markdown(statement: Statement) -> str:
     return _escape(statement.text) + tags
 
 
-def _key_factors_markdown(report: Report) -> list[str]:
-    lines = ["## Strengths and opportunities by key factor", ""]
+def _key_factors_markdown(report: Report, words: Words) -> list[str]:
+    _ = words.gettext
+    lines = ["## " + _("Strengths and opportunities by key factor"), ""]
     if not report.key_factors:
-        return [*lines, "*No key factors are defined.*", ""]
+        return [*lines, f"*{_('No key factors are defined for this assessment.')}*", ""]
     for section in report.key_factors:
-        text = _escape(section.text) if section.text is not None else "(no longer defined)"
+        text = (_escape(section.text) if section.text is not None
+                else f"({_('no longer defined')})")
         lines += [f"### {section.id}: {text}", ""]
-        for heading, comments in (("Strengths", section.strengths),
-                                  ("Opportunities for improvement", section.ofis)):
-            lines += [f"**{heading}**", ""]
-            lines += [f"- {_escape(c.statement.text)} ({c.item_id} {bilingual(c.item_title)})"
-                      for c in comments] or ["- *None tagged.*"]
-            lines.append("")
+        for heading, comments in ((_("Strengths"), section.strengths),
+                                  (_("Opportunities for improvement"), section.ofis)):
+            lines += _statements_markdown(
+                heading, [f"{_escape(c.statement.text)} ({c.item_id} "
+                          f"{words.bilingual(c.item_title)})" for c in comments],
+                _("None tagged."))
     return lines

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .access import Phase
+from .errors import DomainError
 from .repositories import AssessmentData
 from .statements import Statement, keep_ids
 
 
-class ReviewError(ValueError):
-    pass
+class ReviewError(DomainError):
+    """An entry that cannot be stored or reopened as asked: score_off_scale (score, step),
+    no_score, read_only, already_submitted, nothing_to_reopen (examiner, item),
+    not_submitted (examiner, item)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,7 @@ def check_score(score: int | None, step: int) -> None:
     if score is None:
         return
     if not 0 <= score <= 100 or score % step:
-        raise ReviewError(f"A score is a percentage from 0 to 100 in steps of {step}, "
-                          f"not {score}.")
+        raise ReviewError("score_off_scale", score=score, step=step)
 
 
 def all_reviews(data: AssessmentData) -> list[Review]:
@@ -83,8 +85,7 @@ def save_draft(data: AssessmentData, review: Review, step: int, now: str,
 
     def change(stored: Review | None) -> Review:
         if stored and stored.submitted:
-            raise ReviewError("This entry is submitted and read-only; the coordinator can "
-                              "reopen it.")
+            raise ReviewError("read_only")
         return replace(with_statement_ids(review, stored), submitted=False, submitted_at="",
                        updated_at=now)
 
@@ -95,12 +96,12 @@ def submit(data: AssessmentData, review: Review, step: int, now: str,
            expected_phase: Phase | None = None) -> Review:
     """Store and submit an entry: it needs a score, and becomes read-only."""
     if review.score is None:
-        raise ReviewError("Choose a score before submitting.")
+        raise ReviewError("no_score")
     check_score(review.score, step)
 
     def change(stored: Review | None) -> Review:
         if stored and stored.submitted:
-            raise ReviewError("This entry is already submitted.")
+            raise ReviewError("already_submitted")
         return replace(with_statement_ids(review, stored), submitted=True, submitted_at=now,
                        updated_at=now)
 
@@ -112,10 +113,9 @@ def reopen(data: AssessmentData, item_id: str, examiner: str) -> None:
 
     def change(stored: Review | None) -> Review:
         if stored is None:
-            raise ReviewError(f"{examiner} has no entry on item {item_id} to reopen.")
+            raise ReviewError("nothing_to_reopen", examiner=examiner, item=item_id)
         if not stored.submitted:
-            raise ReviewError(f"{examiner}'s entry on item {item_id} is a draft already; "
-                              "there is nothing to reopen.")
+            raise ReviewError("not_submitted", examiner=examiner, item=item_id)
         return replace(stored, submitted=False, submitted_at="")
 
     data.reviews.change(item_id, examiner, change)
@@ -142,10 +142,6 @@ class EntryState(StrEnum):
     NOT_STARTED = "not_started"
     DRAFT = "draft"
     SUBMITTED = "submitted"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 def entry_state(review: Review | None) -> EntryState:

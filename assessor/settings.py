@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .errors import DomainError
 from .repositories import AssessmentData
+
+MAX_VARIANCE_THRESHOLD = 100
+
+
+class SettingsError(DomainError):
+    """Settings that cannot be saved: threshold_out_of_range (limit: the highest threshold)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +30,6 @@ def load_settings(data: AssessmentData) -> Settings:
 
 
 def save_settings(data: AssessmentData, settings: Settings) -> None:
-    if not 0 <= settings.variance_threshold <= 100:
-        raise ValueError("the variance threshold is a number of percentage points, 0 to 100")
+    if not 0 <= settings.variance_threshold <= MAX_VARIANCE_THRESHOLD:
+        raise SettingsError("threshold_out_of_range", limit=MAX_VARIANCE_THRESHOLD)
     data.settings.put(asdict(settings))

@@ -17,14 +17,17 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
+from .errors import DomainError
+
 TAG = re.compile(r"#(K\d+)\b")
 MAX_STATEMENT_CHARS = 600
 # An edited line this similar to a stored statement (difflib's ratio) is that statement edited.
 SAME_STATEMENT_RATIO = 0.6
 
 
-class StatementError(ValueError):
-    pass
+class StatementError(DomainError):
+    """A line that cannot be a statement: unknown_key_factor (line, unknown, known: the tags
+    without a key factor and the key factors there are), too_long (line, limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,9 @@ class Statement:
                    tuple(doc.get("sources", ())))
 
 
-def parse_statements(text: str, known_factors: Collection[str], label: str) -> list[Statement]:
-    """One statement per non-empty line; refuse unknown tags and overlong lines, naming them."""
+def parse_statements(text: str, known_factors: Collection[str]) -> list[Statement]:
+    """One statement per non-empty line; refuse unknown tags and overlong lines, naming them
+    and the line."""
     statements = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
@@ -59,16 +63,20 @@ def parse_statements(text: str, known_factors: Collection[str], label: str) -> l
         factors = tuple(dict.fromkeys(TAG.findall(line)))
         unknown = [factor for factor in factors if factor not in known_factors]
         if unknown:
-            known = ", ".join(f"#{k}" for k in sorted(known_factors)) or "none defined yet"
-            raise StatementError(f"{label}, line {number}: unknown key factor "
-                                 f"{', '.join('#' + u for u in unknown)} (known: {known}).")
+            raise StatementError("unknown_key_factor", line=number, unknown=tuple(unknown),
+                                 known=tuple(sorted(known_factors, key=factor_order)))
         clean = " ".join(TAG.sub("", line).split())
         if len(clean) > MAX_STATEMENT_CHARS:
-            raise StatementError(f"{label}, line {number}: a statement is at most "
-                                 f"{MAX_STATEMENT_CHARS} characters; split it in two.")
+            raise StatementError("too_long", line=number, limit=MAX_STATEMENT_CHARS)
         if clean:
             statements.append(Statement(clean, factors))
     return statements
+
+
+def factor_order(factor_id: str) -> tuple[int, str]:
+    """Key factor ids in number order: K2 before K10."""
+    digits = factor_id[1:]
+    return (int(digits) if digits.isdigit() else 0, factor_id)
 
 
 def format_statements(statements: Iterable[Statement]) -> str:

@@ -66,9 +66,10 @@ class KendallW:
 
 @dataclass(frozen=True, slots=True)
 class NoKendallW:
-    """Why W cannot be computed for these scores."""
+    """Why W cannot be computed for these scores: too_few (fewer than 2 examiners who scored
+    the same 2 items or more), all_tied (every examiner gave all the items the same score)."""
 
-    reason: str
+    code: str
     items: int
     raters: int
 
@@ -85,8 +86,7 @@ def kendalls_w(matrix: Sequence[Sequence[float]]) -> KendallW | NoKendallW:
     if any(len(row) != raters for row in matrix):
         raise ValueError("every item needs a score from every rater (complete rows only)")
     if raters < 2 or items < 2:
-        return NoKendallW("Kendall's W needs at least 2 examiners who scored the same 2 items "
-                          "or more.", items, raters)
+        return NoKendallW("too_few", items, raters)
     # scipy.stats takes about half a second to import: only this figure pays for it, not
     # every command-line call that imports the domain.
     import numpy as np
@@ -100,8 +100,7 @@ def kendalls_w(matrix: Sequence[Sequence[float]]) -> KendallW | NoKendallW:
                for t in Counter(column).values())
     denominator = raters**2 * (items**3 - items) - raters * ties
     if denominator == 0:
-        return NoKendallW("Every examiner gave all these items the same score: there is no "
-                          "order of the items to agree on.", items, raters)
+        return NoKendallW("all_tied", items, raters)
     w = 12 * spread / denominator
     chi_square = raters * (items - 1) * w
     degrees = items - 1

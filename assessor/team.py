@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .access import Member, Role
+from .errors import DomainError
 from .repositories import AssessmentData
+
+
+class TeamError(DomainError):
+    """A change to the team that cannot be made as asked: not_assignable (role: only writers
+    and examiners are assigned items), role_not_held (username, role), last_coordinator
+    (username), lead_not_examiner (username)."""
 
 
 def members(data: AssessmentData) -> Mapping[str, Member]:
@@ -35,12 +42,8 @@ def add_role(data: AssessmentData, username: str, role: Role) -> bool:
 def assign(data: AssessmentData, username: str, role: Role, items: Iterable[str]) -> None:
     """Set the items a writer or examiner works on (replacing what they had)."""
     if role not in (Role.WRITER, Role.EXAMINER):
-        raise ValueError(f"items are assigned to writers and examiners, not to a {role}")
+        raise TeamError("not_assignable", role=role)
     data.team.assign(username, role, items)
-
-
-class TeamError(ValueError):
-    """A change to the team that cannot be made as asked; the message says why."""
 
 
 def coverage(team: Iterable[Member], role: Role, section_ids: Iterable[str]
@@ -71,11 +74,10 @@ def withdraw_role(data: AssessmentData, username: str, role: Role) -> bool:
     with data.atomic():  # the checks and both changes see one state
         team = members(data)
         if role not in team.get(username, Member(username, frozenset())).roles:
-            raise TeamError(f"{username} is not a {role} in this assessment.")
+            raise TeamError("role_not_held", username=username, role=role)
         coordinators = [m for m in team.values() if Role.COORDINATOR in m.roles]
         if role is Role.COORDINATOR and len(coordinators) == 1:
-            raise TeamError(f"{username} is the only coordinator. Give someone else the "
-                            "coordinator role first.")
+            raise TeamError("last_coordinator", username=username)
         ends_lead = role is Role.EXAMINER and team[username].consensus_lead
         data.team.remove_role(username, role)
         if ends_lead:
@@ -87,8 +89,7 @@ def designate_consensus_lead(data: AssessmentData, username: str | None) -> None
     """Make one of the examiners the consensus lead, or nobody (None)."""
     with data.atomic():
         if username and username not in {m.username for m in holders(data, Role.EXAMINER)}:
-            raise TeamError(f"{username} is not an examiner here; the consensus lead is one of "
-                            "the examiners.")
+            raise TeamError("lead_not_examiner", username=username)
         data.team.set_consensus_lead(username)
 
 

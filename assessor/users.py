@@ -14,6 +14,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .errors import DomainError
 from .repositories import UserRepository
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -22,8 +23,9 @@ MIN_PASSWORD_LENGTH = 10
 _ABSENT_USER_HASH_SOURCE = "no such user: timing equalizer"
 
 
-class UserError(ValueError):
-    """A user that cannot be created or changed as asked; the message says why."""
+class UserError(DomainError):
+    """A user that cannot be created or changed as asked: bad_username, short_password
+    (minimum), username_taken (username), unknown_user (username)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +67,14 @@ class Users:
                is_demo: bool = False) -> User:
         username = username.strip().lower()
         if not USERNAME.fullmatch(username):
-            raise UserError("A username is 2 to 40 characters: lowercase letters, digits, '.', "
-                            "'_' or '-', starting with a letter or digit.")
+            raise UserError("bad_username")
         if len(password) < MIN_PASSWORD_LENGTH and not is_demo:
-            raise UserError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+            raise UserError("short_password", minimum=MIN_PASSWORD_LENGTH)
         doc = {"username": username, "display_name": display_name.strip() or username,
                "password_hash": self.hasher.hash(password), "is_admin": is_admin,
                "session_epoch": 0, "is_demo": is_demo}
         if not self.accounts.insert(doc):
-            raise UserError(f"The username '{username}' is taken.")
+            raise UserError("username_taken", username=username)
         return _user(doc)
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -92,7 +93,7 @@ class Users:
 
     def set_password(self, username: str, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise UserError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+            raise UserError("short_password", minimum=MIN_PASSWORD_LENGTH)
         user = self._require(username)
         self._update(username, password_hash=self.hasher.hash(password),
                      session_epoch=user.session_epoch + 1)
@@ -105,7 +106,7 @@ class Users:
     def _require(self, username: str) -> User:
         user = self.get(username)
         if user is None:
-            raise UserError(f"There is no user '{username}'.")
+            raise UserError("unknown_user", username=username)
         return user
 
     def set_language(self, username: str, language: str | None) -> None:

@@ -30,7 +30,7 @@ from assessor.consensus import (
     submitted_scores,
     subtotals,
 )
-from assessor.criteria import Framework, cached_framework
+from assessor.criteria import Framework, ItemKind, cached_framework
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.key_factors import save_key_factors
 from assessor.organizations import AssessmentRecord
@@ -210,9 +210,9 @@ def test_scorebook_with_a_few_consensus_records(framework: Framework) -> None:
     assert not book.complete
     assert book.overall_band.band == 1  # 0-125 points
     process, results = subtotals(framework, book)
-    assert (process.label, process.available, process.earned) == ("Process items", 600,
-                                                                  pytest.approx(35.5))
-    assert (results.label, results.available, results.earned) == ("Results items", 400, 36)
+    assert (process.kind, process.available, process.earned) == (ItemKind.PROCESS, 600,
+                                                                 pytest.approx(35.5))
+    assert (results.kind, results.available, results.earned) == (ItemKind.RESULTS, 400, 36)
 
 
 def test_full_scorebook_reaches_its_band(framework: Framework) -> None:

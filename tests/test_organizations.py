@@ -154,7 +154,7 @@ def test_consensus_statements_trace_to_the_review_statements(reviewed: Assessmen
 def test_consensus_typed_as_lines_finds_its_sources(reviewed: AssessmentData) -> None:
     """The page sends lines without provenance: similar review statements become sources."""
     e1, e2 = review_of(reviewed, ITEM, "e1"), review_of(reviewed, ITEM, "e2")
-    lines = parse_statements(f"{LEADERS} and act on it\n{ENERGY}", set(), "Strengths")
+    lines = parse_statements(f"{LEADERS} and act on it\n{ENERGY}", set())
     record = record_consensus(reviewed, consensus_of(lines, []), STEP)
     assert set(record.strengths[0].sources) == {e1.strengths[0].id, e2.strengths[0].id}
     assert record.strengths[1].sources == ()  # nothing like it was reviewed
@@ -168,9 +168,9 @@ def test_an_edited_consensus_keeps_its_statement_ids_and_sources(reviewed: Asses
     # As the page does it: the stored statements shown as lines, edited, parsed back.
     shown = format_statements(first.strengths).splitlines()
     edited = parse_statements("\n".join([shown[1] + " by an outside body", shown[0], ENERGY]),
-                              set(), "Strengths")
+                              set())
     second = record_consensus(reviewed, consensus_of(edited, parse_statements(
-        format_statements(first.ofis), set(), "OFIs")), STEP)
+        format_statements(first.ofis), set())), STEP)
     assert ids(second.strengths)[:2] == [first.strengths[1].id, first.strengths[0].id]
     assert [s.sources for s in second.strengths[:2]] == [first.strengths[1].sources,
                                                          first.strengths[0].sources]
@@ -279,7 +279,7 @@ def test_organizations_create_names_its_manager(runner: FlaskCliRunner, store: S
 
 
 @pytest.mark.parametrize("args, message", [
-    (["   "], "name_empty"),
+    (["   "], "Type the new organization's name."),
     (["Harbour Foods", "--manager", "ghost"], "There is no user 'ghost'"),
 ])
 def test_organizations_create_refuses_bad_input(runner: FlaskCliRunner, store: Store,

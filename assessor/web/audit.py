@@ -1,11 +1,17 @@
-"""The audit trail page: every change to an assessment, newest first."""
+"""The audit trail page: every change to an assessment, newest first, in the reader's words."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Callable
+from typing import Any
 
-from ..access import Action
-from ..audit import describe
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..access import Action, Phase
+from ..audit import AuditEntry
+from ..i18n import phase_name, role_name
 from .context import display_names, load_assessment
 from .team import SETUP_PREFIX
 
@@ -19,3 +25,80 @@ def audit(assessment_id: str):  # type: ignore[no-untyped-def]
     rows = [(entry, describe(entry)) for entry in reversed(log.entries)]
     return render_template("team_audit.html", ctx=ctx, rows=rows, names=display_names(),
                            unreadable_lines=log.unreadable_lines)
+
+
+# -- an entry's details in words -----------------------------------------------------------------
+def describe(entry: AuditEntry) -> str:
+    """An entry's details in words, e.g. "4.1.2 (3 questions)" for answers_saved.
+
+    Actions without a describer of their own, and entries whose details do not have the
+    expected shape (written by another version), are listed as "key: value" pairs.
+    """
+    describer = _DESCRIBERS.get(entry.action)
+    if describer is not None:
+        try:
+            return describer(entry.detail)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+    return "; ".join(f"{key.replace('_', ' ')}: {_in_words(value)}"
+                     for key, value in entry.detail.items())
+
+
+def _in_words(value: object) -> str:
+    if value is None:
+        return _("none")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(_in_words(element) for element in value) or _("none")
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_in_words(element)}" for key, element in value.items())
+    return str(value)
+
+
+def _phase(value: str) -> str:
+    return phase_name(Phase(value))  # another version's phase: ValueError, listed as written
+
+
+def _key_factors_saved(detail: dict[str, Any]) -> str:
+    parts = [f"{factor['id']} {factor['text']}" for factor in detail["factors"]]
+    if detail.get("removed"):
+        parts.append(_("removed %(factors)s", factors=", ".join(detail["removed"])))
+    return "; ".join(parts) or _("no key factors")
+
+
+def _role_removed(d: dict[str, Any]) -> str:
+    if d.get("lead_ended"):
+        return _("%(username)s is no longer %(role)s; no longer consensus lead",
+                 username=d["username"], role=role_name(d["role"]))
+    return _("%(username)s is no longer %(role)s", username=d["username"],
+             role=role_name(d["role"]))
+
+
+_DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "assessment_created": lambda d: _("%(organization)s, cycle %(cycle)s",
+                                      organization=d["organization"], cycle=d["cycle"]),
+    "demo_loaded": lambda d: ngettext("demo answers loaded (%(num)d answer)",
+                                      "demo answers loaded (%(num)d answers)", d["answers"]),
+    "answers_saved": lambda d: ngettext("%(section)s (%(num)d question)",
+                                        "%(section)s (%(num)d questions)", len(d["questions"]),
+                                        section=d["section"]),
+    "member_added": lambda d: _("%(username)s as %(role)s", username=d["username"],
+                                role=role_name(d["role"])),
+    "role_removed": _role_removed,
+    "items_assigned": lambda d: _("%(username)s as %(role)s: %(items)s",
+                                  username=d["username"], role=role_name(d["role"]),
+                                  items=", ".join(d["items"]) or _("no items")),
+    "consensus_lead_set": lambda d: d["username"] or _("nobody"),
+    "phase_changed": lambda d: f"{_phase(d['from'])} → {_phase(d['to'])}",
+    "key_factors_saved": _key_factors_saved,
+    "settings_saved": lambda d: _(
+        "variance threshold %(threshold)s points; report shows the total: %(total)s; exact "
+        "scores: %(exact)s", threshold=d["variance_threshold"],
+        total=_in_words(d["report_shows_total"]), exact=_in_words(d["report_shows_exact_scores"])),
+    "review_draft_saved": lambda d: _("item %(item)s", item=d["item"]),
+    "score_submitted": lambda d: _("item %(item)s", item=d["item"]),
+    "review_reopened": lambda d: _("%(examiner)s's review of item %(item)s",
+                                   examiner=d["examiner"], item=d["item"]),
+    "consensus_set": lambda d: _("item %(item)s: %(score)s%%", item=d["item"], score=d["score"]),
+}

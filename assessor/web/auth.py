@@ -14,6 +14,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
@@ -29,8 +31,8 @@ _PUBLIC_ENDPOINTS = {"auth.login", "language.switch", "static"}
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField(_l("Username"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]
@@ -58,7 +60,7 @@ def login():  # type: ignore[no-untyped-def]
             session["user"] = user.username
             session["epoch"] = user.session_epoch
             return redirect(_safe_next(request.args.get("next")))
-        flash("Unknown username or wrong password.", "error")
+        flash(_("Unknown username or wrong password."), "error")
         return render_template("login.html", form=form, demo=_demo_users()), 401
     return render_template("login.html", form=form, demo=_demo_users())
 
@@ -69,7 +71,7 @@ def logout():  # type: ignore[no-untyped-def]
     if user is not None:
         users().revoke_sessions(user.username)  # every cookie of this user, everywhere
     session.clear()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -84,10 +86,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_attempts(error):  # type: ignore[no-untyped-def]
         return render_template(
-            "error.html", code=429, title="Too many failed sign-ins",
-            message="Sign-in is paused for this address after several failed attempts.",
-            advice="Wait a minute and try again, or ask an administrator to reset your "
-                   "password.",
+            "error.html", code=429, title=_("Too many failed sign-ins"),
+            message=_("Sign-in is paused for this address after several failed attempts."),
+            advice=_("Wait a minute and try again, or ask an administrator to reset your "
+                     "password."),
         ), 429
 
     @app.before_request

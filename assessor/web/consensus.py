@@ -10,11 +10,13 @@ from collections.abc import Iterable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from ..access import Action
 from ..consensus import (
+    ConsensusError,
     ConsensusRecord,
     calibration,
     consensus_board,
@@ -33,7 +35,7 @@ from ..key_factors import KeyFactor, key_factors
 from ..report import format_points
 from ..review import Review, all_reviews
 from ..settings import load_settings
-from ..stats import AGREEMENT_LABELS
+from ..stats import AGREEMENT_LABELS, NoKendallW
 from .context import (
     AssessmentContext,
     answers_refusals,
@@ -42,6 +44,7 @@ from .context import (
     load_assessment,
     utc_now,
 )
+from .messages import consensus_error, kendall_reason, text_kept_after_expiry
 from .statement_forms import ConsensusForm
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
@@ -51,6 +54,12 @@ bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
 def figure(value: float | None, style: str = "%.1f") -> str:
     """A statistic for a table cell; a dash where there is none (no scores, one score)."""
     return "–" if value is None else style % value
+
+
+@bp.app_template_filter("kendall_reason")
+def no_kendall_reason(result: NoKendallW) -> str:
+    """Why the agreement figure is not computed, in the reader's words."""
+    return kendall_reason(result)
 
 
 @bp.app_template_filter("points")
@@ -100,15 +109,20 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
         form.show(record, proposed_statements(submitted_reviews_of(reviews, discussed.id)))
         return _render(ctx, discussed, form, record, reviews, factors)
     if form.validate_on_submit():
-        record = form.record(discussed.id, ctx.user.username, utc_now())
-        record_consensus(ctx.data, record, ctx.framework.scoring.step)
+        agreed = form.record(discussed.id, ctx.user.username, utc_now())
+        try:
+            record = record_consensus(ctx.data, agreed, ctx.framework.scoring.step)
+        except ConsensusError as error:  # the form checks the same first
+            flash(_("Nothing was saved: %(reason)s", reason=consensus_error(error)), "error")
+            return _render(ctx, discussed, form, record, reviews, factors), 400
         ctx.record_event("consensus_set", item=discussed.id, score=record.score)
         points = discussed.points_for(record.score)
-        flash(f"Consensus on {discussed.id} recorded: {record.score}% of {discussed.points} "
-              f"points = {points:g} points.", "success")
+        flash(_("Consensus on %(item)s recorded: %(score)d%% of %(available)d points = "
+                "%(points)s points.", item=discussed.id, score=record.score,
+                available=discussed.points, points=f"{points:g}"), "success")
         return redirect(url_for("consensus.item", assessment_id=ctx.record.id,
                                 item_id=discussed.id))
-    flash("Nothing was saved: see the messages below. Your text is kept.", "error")
+    flash(_("Nothing was saved: see the messages below. Your text is kept."), "error")
     return _render(ctx, discussed, form, record, reviews, factors), 400
 
 
@@ -121,8 +135,7 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     discussed = item_or_404(ctx, item_id)
     factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
-    flash("Nothing was saved: the form had expired or did not come from this page "
-          f"({error.description}) Your text is kept below; check it and save again.", "error")
+    flash(text_kept_after_expiry(error.description), "error")
     return _render(ctx, discussed, form, consensus_records(ctx.data).get(discussed.id),
                    all_reviews(ctx.data), factors), 400
 

@@ -29,6 +29,7 @@ from ..access import (
 from ..clock import utc_now
 from ..criteria import Framework, Item
 from ..extensions import store_of, users_of
+from ..i18n import phase_name, role_names
 from ..organizations import AssessmentRecord, Organization, UnknownAssessment, UnknownOrganization
 from ..paths import framework_named
 from ..phases import current_phase
@@ -53,6 +54,14 @@ def users() -> Users:
 
 def current_user() -> User | None:
     return g.get("user")
+
+
+def signed_in_user() -> User:
+    """The signed-in user (401 without one: the sign-in hook redirects before views run)."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
 
 
 def display_names() -> dict[str, str]:
@@ -83,21 +92,20 @@ def load_assessment(assessment_id: str, action: Action = Action.VIEW,
     401 without a user (the login_required hook redirects first), 404 for an unknown id,
     403 for a user without a role in it or without the right for this action, phase and item.
     """
-    user = current_user()
-    if user is None:
-        abort(401)
+    user = signed_in_user()
     try:
         record = store().assessments.get(assessment_id)
     except UnknownAssessment:
-        abort(404, description=f"There is no assessment with the id '{assessment_id}'.")
+        abort(404, description=_("There is no assessment with the id '%(id)s'.",
+                                 id=assessment_id))
     data = store().assessment_data(record.id)
     org_roles = store().organizations.members(record.organization_id).get(
         user.username, frozenset())
     member = with_organization_roles(
         member_of(data, user.username) or Member(user.username, frozenset()), org_roles)
     if not member.roles:
-        abort(403, description="You have no role in this assessment. Ask its coordinator to "
-                               "add you.")
+        abort(403, description=_("You have no role in this assessment. Ask its coordinator to "
+                                 "add you."))
     ctx = AssessmentContext(record, framework_named(record.framework), data, user, member,
                             current_phase(data))
     if not ctx.can(action, item_id):
@@ -110,7 +118,7 @@ def item_or_404(ctx: AssessmentContext, item_id: str) -> Item:
     try:
         return ctx.framework.item(item_id)
     except KeyError:
-        abort(404, description=f"The criteria have no item '{item_id}'.")
+        abort(404, description=_("The criteria have no item '%(item)s'.", item=item_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +135,7 @@ def load_organization(organization_id: str, action: OrgAction | None
                       ) -> OrganizationContext:
     """The organization with the signed-in user's roles in it, if they may take `action`
     (None: the caller decides who sees it)."""
-    user = current_user()
-    if user is None:
-        abort(401)
+    user = signed_in_user()
     try:
         organization = store().organizations.get(organization_id)
     except UnknownOrganization:
@@ -145,9 +151,9 @@ def load_organization(organization_id: str, action: OrgAction | None
 
 def refusal(ctx: AssessmentContext, action: Action) -> str:
     """Why an action is refused, in words the person can act on."""
-    roles = ", ".join(sorted(ctx.member.roles))
-    return (f"Your role here ({roles}) does not allow this in the {ctx.phase.label} phase, "
-            "or not on this item. The coordinator assigns items and opens phases.")
+    return _("Your role here (%(roles)s) does not allow this in the %(phase)s phase, or not on "
+             "this item. The coordinator assigns items and opens phases.",
+             roles=role_names(ctx.member.roles), phase=phase_name(ctx.phase))
 
 
 def answers_refusals(handler: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:

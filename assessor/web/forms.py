@@ -50,20 +50,6 @@ class NewAssessmentForm(FlaskForm):
             raise ValidationError(_("Type the new organization's name."))
 
 
-def organization_error(error: Exception) -> str:
-    """The page's words for an organization or cycle that cannot be created."""
-    messages = {
-        "name_empty": _("Type the new organization's name."),
-        "name_too_long": _("An organization's name is at most %(limit)d characters.",
-                           limit=MAX_NAME_CHARS),
-        "cycle_empty": _("Name the cycle, for example the year."),
-        "last_manager": _("That person is the only manager. Make someone else a manager "
-                          "first."),
-    }
-    return messages.get(getattr(error, "code", ""), _("That organization no longer exists; "
-                                                       "choose another."))
-
-
 def _within_size(form: FlaskForm, field: Field) -> None:
     """One answer's hard limit, in characters as the award counts them (the counter under the
     box counts the same way), checked on the text as it will be stored."""

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from ..access import OrgAction, OrgRole, Phase, may_create_organization, permits_in_organization
 from ..answers import load_answers
+from ..i18n import localized
 from ..organizations import (
     AssessmentRecord,
     Organization,
@@ -27,7 +28,8 @@ from ..progress import Progress, assessment_progress
 from ..storage.files import DataFileError
 from ..team import member
 from .context import current_user, framework_named, store
-from .forms import NewAssessmentForm, organization_error
+from .forms import NewAssessmentForm
+from .messages import organization_error
 
 bp = Blueprint("home", __name__)
 
@@ -103,7 +105,7 @@ def new_assessment():  # type: ignore[no-untyped-def]
         abort(403, description=_("Only an organization's managers start its cycles, and you "
                                  "manage none. Ask an administrator or a manager."))
     form = NewAssessmentForm(managed, can_create_organization)
-    form.framework.choices = [SelectChoice(path.name, framework_named(path.name).title.en)
+    form.framework.choices = [SelectChoice(path.name, localized(framework_named(path.name).title))
                               for path in framework_files()]
     if form.validate_on_submit():
         try:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
 from ..access import Action
-from ..key_factors import MAX_KEY_FACTORS, key_factors, save_key_factors
+from ..key_factors import MAX_KEY_FACTORS, KeyFactorError, key_factors, save_key_factors
 from .context import load_assessment
+from .messages import key_factor_error
 from .team import SETUP_PREFIX
 
 bp = Blueprint("key_factors", __name__, url_prefix=SETUP_PREFIX)
@@ -30,8 +33,8 @@ def key_factors_form_class(factor_ids: tuple[str, ...]) -> type[FlaskForm]:
     for name in (*factor_ids, *NEW_FACTOR_FIELDS):
         setattr(KeyFactorsForm, name, StringField(name, validators=[Length(
             max=MAX_KEY_FACTOR_CHARS,
-            message=f"A key factor is a short phrase of at most {MAX_KEY_FACTOR_CHARS} "
-                    "characters.")]))
+            message=_l("A key factor is a short phrase of at most %(limit)d characters.",
+                       limit=MAX_KEY_FACTOR_CHARS))]))
     return KeyFactorsForm
 
 
@@ -46,17 +49,18 @@ def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
             saved = save_key_factors(
                 ctx.data, {factor.id: form[factor.id].data or "" for factor in factors},
                 [form[name].data or "" for name in NEW_FACTOR_FIELDS])
-        except ValueError as error:
-            flash(f"The key factors were not saved: {error} Your text is kept below.", "error")
+        except KeyFactorError as error:
+            flash(_("The key factors were not saved: %(reason)s Your text is kept below.",
+                    reason=key_factor_error(error)), "error")
         else:
             kept = {factor.id for factor in saved}
             ctx.record_event("key_factors_saved",
                              factors=[{"id": f.id, "text": f.text} for f in saved],
                              removed=[f.id for f in factors if f.id not in kept])
-            flash(f"Key factors saved ({len(saved)}).", "success")
+            flash(_("Key factors saved (%(count)d).", count=len(saved)), "success")
             return redirect(url_for("key_factors.index", assessment_id=ctx.record.id))
     elif form.errors:
-        flash("The key factors were not saved: see the messages below.", "error")
+        flash(_("The key factors were not saved: see the messages below."), "error")
     # A POST that gets here saved nothing.
     return render_template("team_key_factors.html", ctx=ctx, form=form, factors=factors,
                            new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS,

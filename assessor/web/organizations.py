@@ -17,8 +17,8 @@ from ..organizations import (
     create_organization,
 )
 from .context import current_user, load_organization, store, users
-from .forms import organization_error
 from .home import organization_rows
+from .messages import organization_error
 
 bp = Blueprint("organizations", __name__)
 

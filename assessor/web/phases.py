@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from ..access import PHASE_ORDER, Action, Role
-from ..phases import PHASE_ALLOWS, PhaseError, move_from, neighbours, opening_warnings
+from ..i18n import phase_name
+from ..phases import PhaseError, move_from, neighbours, opening_warnings
 from ..review import all_reviews
 from ..team import coverage, members, uncovered, unsubmitted_entries
 from .context import AssessmentContext, load_assessment
+from .messages import PHASE_ALLOWS, opening_warning, phase_error
 from .team import SETUP_PREFIX, sections
 
 bp = Blueprint("phases", __name__, url_prefix=SETUP_PREFIX)
@@ -30,17 +33,18 @@ def phase(assessment_id: str):  # type: ignore[no-untyped-def]
     form = PhaseForm()
     phases = {phase.value: phase for phase in PHASE_ORDER}
     if not form.validate_on_submit() or {form.shown.data, form.target.data} - phases.keys():
-        flash("The phase was not changed: the form did not name a known phase. Reload this "
-              "page and use its buttons.", "error")
+        flash(_("The phase was not changed: the form did not name a known phase. Reload this "
+                "page and use its buttons."), "error")
         return _render(ctx, status=400)
     target = phases[form.target.data]
     try:
         previous = move_from(ctx.data, phases[form.shown.data], target)
     except PhaseError as error:
-        flash(f"The phase was not changed. {error}", "error")
+        flash(_("The phase was not changed. %(reason)s", reason=phase_error(error)), "error")
         return _render(ctx, status=409)
     ctx.record_event("phase_changed", **{"from": previous.value, "to": target.value})
-    flash(f"{target.label} is open (was {previous.label}). {PHASE_ALLOWS[target]}", "success")
+    flash(_("%(phase)s is open (was %(previous)s). %(allows)s", phase=phase_name(target),
+            previous=phase_name(previous), allows=PHASE_ALLOWS[target]), "success")
     return redirect(url_for("phases.index", assessment_id=ctx.record.id))
 
 
@@ -51,7 +55,8 @@ def _render(ctx: AssessmentContext, status: int = 200):  # type: ignore[no-untyp
     if after is not None:
         no_examiner = uncovered(coverage(team, Role.EXAMINER, sections(ctx, Role.EXAMINER)))
         submitted = [(r.examiner, r.item) for r in all_reviews(ctx.data) if r.submitted]
-        warnings = opening_warnings(after, no_examiner, unsubmitted_entries(team, submitted))
+        warnings = [opening_warning(warning) for warning in opening_warnings(
+            after, no_examiner, unsubmitted_entries(team, submitted))]
     return render_template("team_phase.html", ctx=ctx, before=before, after=after,
                            warnings=warnings, allows=PHASE_ALLOWS, phase_order=PHASE_ORDER,
                            ), status

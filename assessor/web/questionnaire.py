@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -21,12 +21,13 @@ from ..answers import (
     unanswered,
 )
 from ..criteria import Item, Question, Text
-from ..i18n import show_both
+from ..i18n import localized, phase_name, show_both
 from ..progress import assessment_progress, length_budget, of_questions
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
-from .context import AssessmentContext, answers_refusals, load_assessment, utc_now
+from .context import AssessmentContext, answers_refusals, item_or_404, load_assessment, utc_now
 from .forms import answer_field, answers_form_class, normalized_text, revision_field
+from .messages import text_kept_after_expiry
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 # Writers are assigned the profile like an item, under this id.
@@ -53,7 +54,7 @@ class Section:
 def _item_link(assessment_id: str, item: Item | None) -> tuple[str, str] | None:
     if item is None:
         return None
-    return (f"{item.id} {item.title.en}",
+    return (f"{item.id} {localized(item.title)}",
             url_for("questionnaire.item", assessment_id=assessment_id, item_id=item.id))
 
 
@@ -68,13 +69,10 @@ def _profile_section(ctx: AssessmentContext) -> Section:
 
 
 def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
-    try:
-        item = ctx.framework.item(item_id)
-    except KeyError:
-        abort(404, description=f"The criteria have no item '{item_id}'.")
+    item = item_or_404(ctx, item_id)
     before, after = ctx.framework.neighbours(item.id)
     previous = _item_link(ctx.record.id, before) or (
-        ctx.framework.profile.title.en,
+        localized(ctx.framework.profile.title),
         url_for("questionnaire.profile", assessment_id=ctx.record.id))
     return Section(
         id=item.id, title=item.title, groups=((None, item.questions),), item=item,
@@ -143,7 +141,7 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
         except PhaseChanged as changed:
             flash(_("Nothing was saved: the coordinator moved the assessment to the "
                     "%(phase)s phase while you were writing. Your text is kept below; copy "
-                    "what you need.", phase=changed.current.label), "error")
+                    "what you need.", phase=phase_name(changed.current)), "error")
             return _render_page(ctx, section, form, load_answers(ctx.data), {}), 409
         if result.saved:
             ctx.record_event("answers_saved", section=section.id,
@@ -160,7 +158,7 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
                 "again.", count=len(result.conflicts)), "warning")
     else:
         stored = load_answers(ctx.data)
-        flash("Nothing on this page was saved: see the messages below.", "error")
+        flash(_("Nothing on this page was saved: see the messages below."), "error")
     status = 409 if conflicts else (400 if form.errors else 200)
     return _render_page(ctx, section, form, stored, conflicts), status
 
@@ -187,8 +185,7 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     ctx = _load_for(request.view_args["assessment_id"], item_id or PROFILE_ID)
     section = _item_section(ctx, item_id) if item_id else _profile_section(ctx)
     form = answers_form_class(section.questions)()
-    flash("Nothing was saved: the form had expired or did not come from this page "
-          f"({error.description}) Your text is kept below; check it and save again.", "error")
+    flash(text_kept_after_expiry(error.description), "error")
     return _render_page(ctx, section, form, load_answers(ctx.data), {}), 400
 
 
@@ -196,11 +193,12 @@ def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-de
     try:
         base = int(form[revision_field(question.id)].data or 0)
     except ValueError:
-        abort(400, description=f"The revision sent for question {question.id} is not a number.")
+        abort(400, description=_("The revision sent for question %(question)s is not a number.",
+                                 question=question.id))
     return AnswerEdit(question.id, normalized_text(form[answer_field(question.id)].data), base)
 
 
 def _saved_message(count: int) -> str:
     if count == 0:
-        return "No changes to save."
-    return f"Saved {count} answer{'s' if count != 1 else ''}."
+        return _("No changes to save.")
+    return ngettext("Saved %(num)d answer.", "Saved %(num)d answers.", count)

@@ -6,19 +6,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template
+from flask_babel import gettext, ngettext, pgettext
 
 from ..access import Action, Phase
 from ..clock import utc_now
 from ..consensus import consensus_records
+from ..i18n import TEXT_LANGUAGE, current_language
 from ..key_factors import key_factors
-from ..report import (
-    Report,
-    build_report,
-    download_names,
-    format_points,
-    side_text,
-    to_markdown,
-)
+from ..report import Report, Words, build_report, download_names, format_points, to_markdown
 from ..settings import load_settings
 from .context import AssessmentContext, load_assessment
 
@@ -35,7 +30,6 @@ def _report(ctx: AssessmentContext) -> Report:
 def index(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_REPORT)
     return render_template("report.html", ctx=ctx, report=_report(ctx), points=format_points,
-                           side_text=side_text,
                            printed_on=utc_now())  # the printed cover's date
 
 
@@ -43,9 +37,15 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
 def markdown(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW_REPORT)
     report = _report(ctx)
-    ascii_name, full_name = download_names(report)
-    response = Response(to_markdown(report), content_type="text/markdown; charset=utf-8")
+    words = _words()
+    ascii_name, full_name = download_names(report, words)
+    response = Response(to_markdown(report, words), content_type="text/markdown; charset=utf-8")
     # RFC 6266: the plain name for old clients, the UTF-8 form (RFC 5987) for the rest.
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full_name, safe='')}")
     return response
+
+
+def _words() -> Words:
+    """The Markdown in the reader's language, the criteria's texts in that language first."""
+    return Words(gettext, ngettext, pgettext, TEXT_LANGUAGE[current_language()])

@@ -7,6 +7,7 @@ Blind review is enforced here by showing other examiners' entries only through
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..access import Action, Role
@@ -36,6 +37,7 @@ from .context import (
     load_assessment,
     utc_now,
 )
+from .messages import csrf_reason, review_error, text_kept_after_expiry
 from .statement_forms import ReviewForm, note_field, review_form_class
 
 bp = Blueprint("review", __name__, url_prefix="/a/<assessment_id>/review")
@@ -72,18 +74,18 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
         return _render(ctx, scored, form, stored, factors)
     if stored.submitted:
         form.show(stored)
-        flash("Nothing was saved: this entry is submitted and read-only. The coordinator can "
-              "reopen it if it needs a change.", "error")
+        flash(_("Nothing was saved: this entry is submitted and read-only. The coordinator can "
+                "reopen it if it needs a change."), "error")
         return _render(ctx, scored, form, stored, factors), 400
     if form.validate_on_submit():
         try:
             _store(ctx, form.entry(scored.id, ctx.user.username),
                    submitting=bool(form.submit_entry.data))
         except ReviewError as error:  # e.g. submitted meanwhile from another window
-            flash(f"Nothing was saved: {error}", "error")
+            flash(_("Nothing was saved: %(reason)s", reason=review_error(error)), "error")
             return _render(ctx, scored, form, stored, factors), 400
         return redirect(url_for("review.item", assessment_id=ctx.record.id, item_id=scored.id))
-    flash("Nothing was saved: see the messages below. Your text is kept.", "error")
+    flash(_("Nothing was saved: see the messages below. Your text is kept."), "error")
     return _render(ctx, scored, form, stored, factors), 400
 
 
@@ -93,12 +95,12 @@ def _store(ctx: AssessmentContext, entry: Review, submitting: bool) -> None:
         submit(ctx.data, entry, step, utc_now())
         # No score in the trail: coordinators and leaders read it, and scores stay blind.
         ctx.record_event("score_submitted", item=entry.item)
-        flash(f"Your review of item {entry.item} is submitted and now read-only. Other "
-              "examiners' submitted reviews of this item are shown below.", "success")
+        flash(_("Your review of item %(item)s is submitted and now read-only. Other examiners' "
+                "submitted reviews of this item are shown below.", item=entry.item), "success")
     else:
         save_draft(ctx.data, entry, step, utc_now())
         ctx.record_event("review_draft_saved", item=entry.item)
-        flash("Draft saved. Only you can see it until you submit.", "success")
+        flash(_("Draft saved. Only you can see it until you submit."), "success")
 
 
 @bp.post("/items/<item_id>/reopen/<examiner>", endpoint="reopen")
@@ -107,11 +109,11 @@ def reopen_entry(assessment_id: str, item_id: str, examiner: str):  # type: igno
     try:
         reopen(ctx.data, item_id, examiner)
     except ReviewError as error:
-        flash(str(error), "error")
+        flash(review_error(error), "error")
     else:
         ctx.record_event("review_reopened", item=item_id, examiner=examiner)
-        flash(f"Reopened {examiner}'s review of item {item_id}: they can edit and submit it "
-              "again.", "success")
+        flash(_("Reopened %(examiner)s's review of item %(item)s: they can edit and submit it "
+                "again.", examiner=examiner, item=item_id), "success")
     return redirect(url_for("review.index", assessment_id=ctx.record.id))
 
 
@@ -120,13 +122,13 @@ def reopen_entry(assessment_id: str, item_id: str, examiner: str):  # type: igno
 def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token saves nothing; an examiner gets their text back."""
     if request.endpoint != "review.item":
-        flash(f"Nothing was changed: the form had expired or did not come from this page "
-              f"({error.description}) Try again from this page.", "error")
+        flash(_("Nothing was changed: the form had expired or did not come from this page "
+                "(%(reason)s) Try again from this page.", reason=csrf_reason(error.description)),
+              "error")
         return redirect(url_for("review.index", assessment_id=request.view_args["assessment_id"]))
     ctx, scored, factors, form = _load_entry(request.view_args["assessment_id"],
                                              request.view_args["item_id"])
-    flash("Nothing was saved: the form had expired or did not come from this page "
-          f"({error.description}) Your text is kept below; check it and save again.", "error")
+    flash(text_kept_after_expiry(error.description), "error")
     return _render(ctx, scored, form, review_of(ctx.data, scored.id, ctx.user.username),
                    factors), 400
 

@@ -11,24 +11,30 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..consensus import ConsensusRecord
 from ..criteria.model import Band, Dimension, Guideline
+from ..i18n import localized
 from ..review import Review, ReviewError, check_score
 from ..statements import Statement, StatementError, format_statements, parse_statements
 from .forms import normalized_text
+from .messages import review_error, statement_error
 
 MAX_STATEMENTS_CHARS = 20000
 MAX_NOTE_CHARS = 5000
 MAX_RATIONALE_CHARS = 5000
 
 
-def length_limit(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} is limited to {limit} characters; shorten it. "
-                                     "Nothing was saved; your text is kept below.")
+def length_limit(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(limit)d characters fit here; shorten the "
+                                        "text. Nothing was saved; your text is kept below.",
+                                        limit=limit))
 
 
 def score_on_scale(text: str | None, step: int) -> int | None:
@@ -46,19 +52,18 @@ class StatementsField(TextAreaField):
     against the form's key factors: `statements` holds the result, or the field the parser's
     message."""
 
-    def __init__(self, label: str | None = None, what: str = "", **kwargs: object) -> None:
+    def __init__(self, label: str | None = None, **kwargs: object) -> None:
         super().__init__(label, filters=[normalized_text],  # type: ignore[arg-type]
-                         validators=[length_limit(MAX_STATEMENTS_CHARS, what)], **kwargs)
+                         validators=[length_limit(MAX_STATEMENTS_CHARS)], **kwargs)
         self.statements: tuple[Statement, ...] = ()
 
     def post_validate(self, form: FlaskForm, validation_stopped: bool) -> None:
         if validation_stopped or self.errors:
             return
         try:
-            self.statements = tuple(parse_statements(self.data, form.known_factors,
-                                                     str(self.label.text)))
+            self.statements = tuple(parse_statements(self.data, form.known_factors))
         except StatementError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(statement_error(error, str(self.label.text))) from None
 
     def show(self, statements: Iterable[Statement]) -> None:
         self.data = format_statements(statements)
@@ -70,8 +75,8 @@ class ScoringForm(FlaskForm):
     factors (`known_factors`)."""
 
     step = 5
-    strengths = StatementsField("Strengths", "Strengths")
-    ofis = StatementsField("Opportunities for improvement", "OFIs")
+    strengths = StatementsField(_l("Strengths"))
+    ofis = StatementsField(_l("Opportunities for improvement"))
 
     def __init__(self, known_factors: Collection[str] = (), **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -96,16 +101,16 @@ class ReviewForm(ScoringForm):
     """An examiner's entry on one item; review_form_class adds the notes of its item kind."""
 
     dimensions: tuple[Dimension, ...] = ()
-    save_draft = SubmitField("Save draft")
-    submit_entry = SubmitField("Submit (then read-only)")
+    save_draft = SubmitField(_l("Save draft"))
+    submit_entry = SubmitField(_l("Submit (then read-only)"))
 
     def validate_score(self, field: Field) -> None:
         if field.data and score_on_scale(field.data, self.step) is None:
-            raise ValidationError(f"Pick a score from the list: 0 to 100% in steps of "
-                                  f"{self.step}.")
+            raise ValidationError(_("Pick a score from the list: 0 to 100%% in steps of "
+                                    "%(step)d.", step=self.step))
         if self.submit_entry.data and not field.data:
-            raise ValidationError("Choose a score before submitting; a draft can be saved "
-                                  "without one.")
+            raise ValidationError(_("Choose a score before submitting; a draft can be saved "
+                                    "without one."))
 
     def show(self, review: Review) -> None:
         self.score.data = "" if review.score is None else str(review.score)
@@ -134,28 +139,28 @@ def review_form_class(dimensions: tuple[Dimension, ...], step: int) -> type[Revi
 
     class KindReviewForm(ReviewForm):
         score = SelectField(
-            "Score", choices=[SelectChoice("", "Not scored yet"),
-                             *(SelectChoice(s, f"{s}%") for s in scores)],
+            _l("Score"), choices=[SelectChoice("", _l("Not scored yet")),
+                                  *(SelectChoice(s, f"{s}%") for s in scores)],
             validate_choice=False)  # validate_score says what is wrong
 
     KindReviewForm.step = step
     KindReviewForm.dimensions = dimensions
     for dimension in dimensions:
         setattr(KindReviewForm, note_field(dimension.id), TextAreaField(
-            dimension.title.en, filters=[normalized_text],
-            validators=[length_limit(MAX_NOTE_CHARS, f"The {dimension.title.en} note")]))
+            LazyString(localized, dimension.title), filters=[normalized_text],
+            validators=[length_limit(MAX_NOTE_CHARS)]))
     return KindReviewForm
 
 
 # -- consensus ---------------------------------------------------------------------------------
 class ConsensusForm(ScoringForm):
     # A text field, not IntegerField: a wrong entry is kept as typed and explained below.
-    score = StringField("Consensus score (%)", filters=[normalized_text], validators=[
-        DataRequired(message="Enter the consensus score: a percentage from 0 to 100.")])
-    rationale = TextAreaField("Rationale", filters=[normalized_text], validators=[
-        DataRequired(message="Write the rationale: why the team settled on this score. It "
-                             "stays with the score and explains it later."),
-        length_limit(MAX_RATIONALE_CHARS, "The rationale")])
+    score = StringField(_l("Consensus score"), filters=[normalized_text], validators=[
+        DataRequired(message=_l("Enter the consensus score: a percentage from 0 to 100."))])
+    rationale = TextAreaField(_l("Rationale"), filters=[normalized_text], validators=[
+        DataRequired(message=_l("Write the rationale: why the team settled on this score. It "
+                                "stays with the score and explains it later.")),
+        length_limit(MAX_RATIONALE_CHARS)])
 
     def __init__(self, step: int, known_factors: Collection[str] = (),
                  **kwargs: object) -> None:
@@ -166,10 +171,11 @@ class ConsensusForm(ScoringForm):
         try:
             check_score(int(field.data), self.step)
         except ValueError as error:  # not a whole number, or off the scale (ReviewError)
-            detail = str(error) if isinstance(error, ReviewError) else (
-                f"“{field.data}” is not a whole number.")
-            raise ValidationError(f"{detail} Enter a percentage from 0 to 100 in steps of "
-                                  f"{self.step}, for example 55.") from None
+            detail = review_error(error) if isinstance(error, ReviewError) else _(
+                "“%(score)s” is not a whole number.", score=field.data)
+            raise ValidationError(_("%(problem)s Enter a percentage from 0 to 100 in steps of "
+                                    "%(step)d, for example %(example)d.", problem=detail,
+                                    step=self.step, example=55)) from None
 
     def show(self, record: ConsensusRecord | None,
              proposed: tuple[Iterable[Statement], Iterable[Statement]]) -> None:

@@ -7,11 +7,14 @@ audit.py.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import DataRequired, ValidationError
 
 from ..access import PHASE_ORDER, Action, Member, Role
+from ..i18n import ROLE_NAMES, role_name
 from ..phases import neighbours
 from ..team import (
     TeamError,
@@ -24,6 +27,7 @@ from ..team import (
     withdraw_role,
 )
 from .context import AssessmentContext, display_names, load_assessment, users
+from .messages import team_error
 from .questionnaire import PROFILE_ID
 
 # The set-up pages (team, phases, key factors, settings, audit) live under this prefix.
@@ -35,21 +39,28 @@ ASSIGNABLE = (Role.WRITER, Role.EXAMINER)
 
 # -- forms ------------------------------------------------------------------------------------
 class AddMemberForm(FlaskForm):
-    username = SelectField("Person", validators=[DataRequired()])
-    role = SelectField("Role", choices=[role.value for role in (
+    username = SelectField(_l("Person"), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_NAMES[role]) for role in (
         Role.WRITER, Role.EXAMINER, Role.LEADER, Role.COORDINATOR)], validators=[DataRequired()])
 
 
 class AssignmentForm(FlaskForm):
     """The sections one writer or examiner works on (prefixed per person on the page)."""
 
-    items = SelectMultipleField("Items")
-    save = SubmitField("Save assignments")
-    all_items = SubmitField("Assign all items")
+    # validate_items says what is wrong (WTForms' message for this is not in its catalogue).
+    items = SelectMultipleField(_l("Items"), validate_choice=False)
+    save = SubmitField(_l("Save assignments"))
+    all_items = SubmitField(_l("Assign all items"))
+
+    def validate_items(self, field: Field) -> None:
+        unknown = [item for item in field.data or () if item not in field.choices]
+        if unknown:
+            raise ValidationError(_("Not a valid choice: %(items)s. Tick items from the list.",
+                                    items=", ".join(unknown)))
 
 
 class ConsensusLeadForm(FlaskForm):
-    lead = SelectField("Consensus lead")
+    lead = SelectField(_l("Consensus lead"))
 
 
 # -- team and assignments ---------------------------------------------------------------------
@@ -63,7 +74,7 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        abort(404, description=f"'{value}' is not a role in assessor.")
+        abort(404, description=_("'%(role)s' is not a role in assessor.", role=value))
 
 
 # Several forms share the team page; each POST fills only its own form from the request.
@@ -81,7 +92,7 @@ def _assignment_form(ctx: AssessmentContext, role: Role, person: Member,
 
 def _add_member_form(submitted: bool = False) -> AddMemberForm:
     form = AddMemberForm(formdata=_formdata(submitted))
-    form.username.choices = [("", "Choose a person")] + [
+    form.username.choices = [("", _("Choose a person"))] + [
         (user.username, f"{user.display_name} ({user.username})") for user in users().all()]
     return form
 
@@ -90,7 +101,7 @@ def _lead_form(team: list[Member], submitted: bool = False) -> ConsensusLeadForm
     lead = next((person.username for person in team if person.consensus_lead), "")
     form = ConsensusLeadForm(formdata=_formdata(submitted), data={"lead": lead})
     names = display_names()
-    form.lead.choices = [("", "Nobody: the coordinator records consensus")] + [
+    form.lead.choices = [("", _("Nobody: the coordinator records consensus"))] + [
         (person.username, names.get(person.username, person.username))
         for person in team if Role.EXAMINER in person.roles]
     return form
@@ -141,12 +152,17 @@ def add_member(assessment_id: str):  # type: ignore[no-untyped-def]
         username, role = form.username.data, Role(form.role.data)
         if add_role(ctx.data, username, role):
             ctx.record_event("member_added", username=username, role=role.value)
-            flash(f"{username} is now a {role} in this assessment."
-                  + (" Assign their items below." if role in ASSIGNABLE else ""), "success")
+            if role in ASSIGNABLE:
+                flash(_("%(username)s is now a %(role)s in this assessment. Assign their items "
+                        "below.", username=username, role=role_name(role)), "success")
+            else:
+                flash(_("%(username)s is now a %(role)s in this assessment.", username=username,
+                        role=role_name(role)), "success")
             return redirect(url_for("team.index", assessment_id=ctx.record.id))
-        form.role.errors = [f"{username} already holds the {role} role here; choose another "
-                            "role or person."]
-    flash("Nobody was added: see the message under the form.", "error")
+        form.role.errors = [_("%(username)s already holds the %(role)s role here; choose "
+                              "another role or person.", username=username,
+                              role=role_name(role))]
+    flash(_("Nobody was added: see the message under the form."), "error")
     return _render_index(ctx, add_form=form, status=400)
 
 
@@ -157,13 +173,20 @@ def remove_role(assessment_id: str, username: str, role: str):  # type: ignore[n
     try:
         lead_ended = withdraw_role(ctx.data, username, role)
     except TeamError as error:
-        flash(f"Nothing was removed: {error}", "error")
+        flash(_("Nothing was removed: %(reason)s", reason=team_error(error)), "error")
         return redirect(url_for("team.index", assessment_id=ctx.record.id))
     ctx.record_event("role_removed", username=username, role=role.value, lead_ended=lead_ended)
-    flash(f"{username} is no longer a {role} here"
-          + (", nor the consensus lead" if lead_ended else "")
-          + ("; their assignments in that role are cleared." if role in ASSIGNABLE else "."),
-          "success")
+    if lead_ended:  # only an examiner leads consensus
+        removed = _("%(username)s is no longer a %(role)s here, nor the consensus lead; their "
+                    "assignments in that role are cleared.", username=username,
+                    role=role_name(role))
+    elif role in ASSIGNABLE:
+        removed = _("%(username)s is no longer a %(role)s here; their assignments in that role "
+                    "are cleared.", username=username, role=role_name(role))
+    else:
+        removed = _("%(username)s is no longer a %(role)s here.", username=username,
+                    role=role_name(role))
+    flash(removed, "success")
     if username == ctx.user.username and role is Role.COORDINATOR:
         return redirect(url_for("home.index"))  # the team pages are no longer theirs
     return redirect(url_for("team.index", assessment_id=ctx.record.id))
@@ -176,19 +199,24 @@ def assign_items(assessment_id: str, role: str, username: str):  # type: ignore[
     person = members(ctx.data).get(username)
     if role not in ASSIGNABLE or person is None or role not in person.roles:
         # A stale page: the role was removed meanwhile, or the address was made up.
-        flash(f"{username} is not a {role} in this assessment (any more), so nothing was "
-              "assigned. The page below shows the team as it is now.", "error")
+        flash(_("%(username)s is not a %(role)s in this assessment (any more), so nothing was "
+                "assigned. The page below shows the team as it is now.", username=username,
+                role=role_name(role)), "error")
         return redirect(url_for("team.index", assessment_id=ctx.record.id))
     form = _assignment_form(ctx, role, person, submitted=True)
     if not form.validate_on_submit():
-        flash(f"The assignments of {username} were not saved: see the message in their form.",
-              "error")
+        flash(_("The assignments of %(username)s were not saved: see the message in their "
+                "form.", username=username), "error")
         return _render_index(ctx, sent_assignment=(role, username, form), status=400)
     items = sorted(set(sections(ctx, role) if form.all_items.data else form.items.data or []))
     assign(ctx.data, username, role, items)
     ctx.record_event("items_assigned", username=username, role=role.value, items=items)
-    flash(f"{username} as {role}: {len(items)} assigned "
-          f"({', '.join(items) or 'none'}).", "success")
+    if items:
+        flash(_("%(username)s as %(role)s: %(count)d assigned (%(items)s).", username=username,
+                role=role_name(role), count=len(items), items=", ".join(items)), "success")
+    else:
+        flash(_("%(username)s as %(role)s: nothing assigned.", username=username,
+                role=role_name(role)), "success")
     return redirect(url_for("team.index", assessment_id=ctx.record.id))
 
 
@@ -201,11 +229,11 @@ def consensus_lead(assessment_id: str):  # type: ignore[no-untyped-def]
         try:
             designate_consensus_lead(ctx.data, lead)
         except TeamError as error:
-            form.lead.errors = [str(error)]
+            form.lead.errors = [team_error(error)]
         else:
             ctx.record_event("consensus_lead_set", username=lead)
-            flash(f"{lead} leads consensus." if lead else
-                  "No consensus lead: the coordinator records consensus.", "success")
+            flash(_("%(username)s leads consensus.", username=lead) if lead else
+                  _("No consensus lead: the coordinator records consensus."), "success")
             return redirect(url_for("team.index", assessment_id=ctx.record.id))
-    flash("The consensus lead was not changed: see the message under the form.", "error")
+    flash(_("The consensus lead was not changed: see the message under the form."), "error")
     return _render_index(ctx, lead_form=form, status=400)
