@@ -50,6 +50,7 @@ from assessor.phases import move_to
 from assessor.rendering import render_markdown
 from assessor.review import Review, submit
 from assessor.statements import Statement
+from assessor.storage.files import sync_data
 from assessor.team import add_role, assign
 
 FRAMEWORK = "gbt19580-2012.yaml"
@@ -150,7 +151,7 @@ def bare_write_app(folder: Path, document: dict) -> Flask:
         with os.fdopen(fd, "wb") as file:
             file.write(payload)
             file.flush()
-            os.fsync(file.fileno())
+            sync_data(file.fileno())  # as the store syncs a written file
         os.replace(tmp, target)
         dir_fd = os.open(folder, os.O_RDONLY)
         os.fsync(dir_fd)

@@ -15,6 +15,7 @@ from filelock import FileLock
 
 from ..audit import AuditEntry, AuditLog
 from ..clock import utc_now
+from .files import sync_data
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -35,7 +36,7 @@ class AuditFile:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, line.encode("utf-8"))
-                os.fsync(fd)
+                sync_data(fd)  # an append: its data and the new size
             finally:
                 os.close(fd)
         return entry

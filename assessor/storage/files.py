@@ -59,6 +59,12 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+# The data and the size of a written file on disk, without its other metadata (times): all a
+# later read needs, and what fsync guarantees here too; the rename itself is made durable by
+# fsync_dir. Platforms without fdatasync use fsync.
+sync_data = getattr(os, "fdatasync", os.fsync)
+
+
 def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -80,7 +86,7 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     try:
         try:
             _write_all(fd, payload)
-            os.fsync(fd)
+            sync_data(fd)
         finally:
             os.close(fd)
         os.replace(tmp_name, path)

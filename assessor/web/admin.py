@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..users import MIN_PASSWORD_LENGTH, UserError
 from .context import current_user, users
+from .forms import Form
 from .messages import user_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     display_name = StringField(_l("Full name"), validators=[Length(max=100)])
     password = PasswordField(_l("Initial password"), validators=[

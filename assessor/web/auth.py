@@ -18,11 +18,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from .context import current_user, users
+from .forms import Form
 
 bp = Blueprint("auth", __name__)
 # In-memory counters fit one server process; several processes each count on their own.
@@ -30,7 +30,7 @@ limiter = Limiter(get_remote_address, storage_uri="memory://")
 _PUBLIC_ENDPOINTS = {"auth.login", "language.switch", "static"}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from flask_babel import format_decimal
+from babel import support
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..answers import MAX_ANSWER_CHARS, MAX_ANSWER_LENGTH, answer_too_long, count_characters
@@ -24,7 +26,21 @@ def normalized_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-class NewAssessmentForm(FlaskForm):
+@functools.cache
+def _wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """assessor's forms: WTForms' own messages (few are left untranslated by ours) from
+    WTForms' catalogue, loaded once per language; Flask-WTF would load it on every request."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: FlaskForm) -> support.Translations:
+            return _wtforms_translations(str(get_locale()))
+
+
+class NewAssessmentForm(Form):
     """A new cycle of an organization the user manages, or of a new one (where allowed)."""
 
     NEW = "new"
@@ -79,7 +95,7 @@ def revision_field(question_id: str) -> str:
 def answers_form_class(questions: tuple[Question, ...]) -> type[FlaskForm]:
     """A form with a Markdown text area and the shown revision for each question."""
 
-    class AnswersForm(FlaskForm):
+    class AnswersForm(Form):
         pass
 
     for question in questions:

@@ -14,6 +14,7 @@ from wtforms.validators import Length
 from ..access import Action
 from ..key_factors import MAX_KEY_FACTORS, KeyFactorError, key_factors, save_key_factors
 from .context import load_assessment
+from .forms import Form
 from .messages import key_factor_error
 from .team import SETUP_PREFIX
 
@@ -27,7 +28,7 @@ MAX_KEY_FACTOR_CHARS = 200
 def key_factors_form_class(factor_ids: tuple[str, ...]) -> type[FlaskForm]:
     """A text input per existing key factor, named by its id, and inputs for new ones."""
 
-    class KeyFactorsForm(FlaskForm):
+    class KeyFactorsForm(Form):
         pass
 
     for name in (*factor_ids, *NEW_FACTOR_FIELDS):

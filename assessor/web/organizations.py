@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -17,6 +16,7 @@ from ..organizations import (
     create_organization,
 )
 from .context import current_user, load_organization, store, users
+from .forms import Form
 from .home import organization_rows
 from .messages import organization_error
 
@@ -34,13 +34,13 @@ def org_role_label(role: str) -> str:
     return str(ORG_ROLE_LABELS[OrgRole(role)])
 
 
-class NewOrganizationForm(FlaskForm):
+class NewOrganizationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME_CHARS)])
     manager = StringField(_l("Its first manager (username)"), validators=[Length(max=40)],
                           description=_l("Leave empty to manage it yourself."))
 
 
-class OrganizationRoleForm(FlaskForm):
+class OrganizationRoleForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label)
                                             for role, label in ORG_ROLE_LABELS.items()])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
@@ -14,13 +13,14 @@ from ..phases import PhaseError, move_from, neighbours, opening_warnings
 from ..review import all_reviews
 from ..team import coverage, members, uncovered, unsubmitted_entries
 from .context import AssessmentContext, load_assessment
+from .forms import Form
 from .messages import PHASE_ALLOWS, opening_warning, phase_error
 from .team import SETUP_PREFIX, sections
 
 bp = Blueprint("phases", __name__, url_prefix=SETUP_PREFIX)
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     shown = HiddenField(validators=[DataRequired()])  # the phase the page showed
     target = HiddenField(validators=[DataRequired()])
 

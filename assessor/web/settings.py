@@ -7,7 +7,6 @@ from dataclasses import asdict
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -20,6 +19,7 @@ from ..settings import (
     save_settings,
 )
 from .context import load_assessment
+from .forms import Form
 from .messages import THRESHOLD_RANGE, settings_error
 from .team import SETUP_PREFIX
 
@@ -40,7 +40,7 @@ class PercentagePointsField(IntegerField):
             raise ValueError(str(ENTER_PERCENTAGE_POINTS)) from error
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     variance_threshold = PercentagePointsField(
         _l("Variance threshold (percentage points)"),
         validators=[InputRequired(ENTER_PERCENTAGE_POINTS),

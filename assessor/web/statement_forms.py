@@ -23,7 +23,7 @@ from ..criteria.model import Band, Dimension, Guideline
 from ..i18n import localized
 from ..review import Review, ReviewError, check_score
 from ..statements import Statement, StatementError, format_statements, parse_statements
-from .forms import normalized_text
+from .forms import Form, normalized_text
 from .messages import review_error, statement_error
 
 MAX_STATEMENTS_CHARS = 20000
@@ -69,7 +69,7 @@ class StatementsField(TextAreaField):
         self.data = format_statements(statements)
 
 
-class ScoringForm(FlaskForm):
+class ScoringForm(Form):
     """A form that scores an item: a `score` on the scale's steps of `step` percent (each
     subclass has its own field), and strengths and OFIs tagged with the assessment's key
     factors (`known_factors`)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -27,6 +26,7 @@ from ..team import (
     withdraw_role,
 )
 from .context import AssessmentContext, display_names, load_assessment, users
+from .forms import Form
 from .messages import team_error
 from .questionnaire import PROFILE_ID
 
@@ -38,13 +38,13 @@ ASSIGNABLE = (Role.WRITER, Role.EXAMINER)
 
 
 # -- forms ------------------------------------------------------------------------------------
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     username = SelectField(_l("Person"), validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_NAMES[role]) for role in (
         Role.WRITER, Role.EXAMINER, Role.LEADER, Role.COORDINATOR)], validators=[DataRequired()])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """The sections one writer or examiner works on (prefixed per person on the page)."""
 
     # validate_items says what is wrong (WTForms' message for this is not in its catalogue).
@@ -59,7 +59,7 @@ class AssignmentForm(FlaskForm):
                                     items=", ".join(unknown)))
 
 
-class ConsensusLeadForm(FlaskForm):
+class ConsensusLeadForm(Form):
     lead = SelectField(_l("Consensus lead"))
 
 
