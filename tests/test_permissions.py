@@ -24,6 +24,7 @@ from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import AssessmentRecord
+from assessor.paths import framework_named
 from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.storage.files import DataFile
@@ -31,12 +32,12 @@ from assessor.storage.store import Store
 from assessor.team import add_role, assign, designate_consensus_lead
 from assessor.users import Users
 from assessor.web.forms import answer_field, revision_field
-from assessor.web.questionnaire import PROFILE_ID
 from tests.factories import gen_assessment
 
 from .conftest import COORDINATOR, FRAMEWORK_FILE, PASSWORD, app_config, sign_in_client
 
 ITEM, OTHER_ITEM = "4.1.2", "4.1.3"  # assigned to the writer and examiner; not assigned
+PROFILE_ID = framework_named(FRAMEWORK_FILE).profile.id  # writers are assigned it too
 NOW = "2026-03-01T00:00:00+00:00"
 SEEDED_QUESTION = f"{ITEM}.a"  # answered in both assessments
 SECOND_ORGANIZATION = "Second Site Co."

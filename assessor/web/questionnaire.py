@@ -25,13 +25,18 @@ from ..i18n import localized, phase_name, show_both
 from ..progress import assessment_progress, length_budget, of_questions
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
-from .context import AssessmentContext, answers_refusals, item_or_404, load_assessment, utc_now
+from .context import (
+    AssessmentContext,
+    answers_refusals,
+    item_or_404,
+    load_assessment,
+    refusal,
+    utc_now,
+)
 from .forms import answer_field, answers_form_class, normalized_text, revision_field
 from .messages import text_kept_after_expiry
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
-# Writers are assigned the profile like an item, under this id.
-PROFILE_ID = "P"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,7 @@ def overview(assessment_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/profile", methods=["GET", "POST"])
 def profile(assessment_id: str):  # type: ignore[no-untyped-def]
-    ctx = _load_for(assessment_id, PROFILE_ID)
+    ctx = _load_for(assessment_id)
     return _answer_page(ctx, _profile_section(ctx))
 
 
@@ -100,10 +105,15 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
     return _answer_page(ctx, _item_section(ctx, item_id))
 
 
-def _load_for(assessment_id: str, section_id: str) -> AssessmentContext:
-    """Anyone with a role reads a page of questions; saving needs the right to write it."""
-    action = Action.WRITE_ANSWERS if request.method == "POST" else Action.VIEW
-    return load_assessment(assessment_id, action, section_id)
+def _load_for(assessment_id: str, item_id: str | None = None) -> AssessmentContext:
+    """Anyone with a role reads a page of questions; saving needs the right to write it.
+    Without an item, the page is the organizational profile, which writers are assigned like
+    an item, under the framework's profile id."""
+    ctx = load_assessment(assessment_id, Action.VIEW)
+    section_id = item_id or ctx.framework.profile.id
+    if request.method == "POST" and not ctx.can(Action.WRITE_ANSWERS, section_id):
+        abort(403, description=refusal(ctx, Action.WRITE_ANSWERS))
+    return ctx
 
 
 @bp.get("/answers")
@@ -182,7 +192,7 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
 def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing CSRF token saves nothing, but gives the person their text back."""
     item_id = request.view_args.get("item_id")
-    ctx = _load_for(request.view_args["assessment_id"], item_id or PROFILE_ID)
+    ctx = _load_for(request.view_args["assessment_id"], item_id)
     section = _item_section(ctx, item_id) if item_id else _profile_section(ctx)
     form = answers_form_class(section.questions)()
     flash(text_kept_after_expiry(error.description), "error")

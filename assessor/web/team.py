@@ -28,7 +28,6 @@ from ..team import (
 from .context import AssessmentContext, display_names, load_assessment, users
 from .forms import Form
 from .messages import team_error
-from .questionnaire import PROFILE_ID
 
 # The set-up pages (team, phases, key factors, settings, audit) live under this prefix.
 SETUP_PREFIX = "/a/<assessment_id>/team"
@@ -67,7 +66,7 @@ class ConsensusLeadForm(Form):
 def sections(ctx: AssessmentContext, role: Role) -> list[str]:
     """What a role is assigned: writers also write the profile; examiners score items only."""
     items = [item.id for item in ctx.framework.items]
-    return [PROFILE_ID, *items] if role is Role.WRITER else items
+    return [ctx.framework.profile.id, *items] if role is Role.WRITER else items
 
 
 def _role(value: str) -> Role:
@@ -134,7 +133,8 @@ def _render_index(ctx: AssessmentContext, add_form: AddMemberForm | None = None,
         assignment_forms=assignment_forms, assigned_to=assigned_to,
         gaps={role: uncovered(assigned_to[role]) for role in ASSIGNABLE},
         sections={role: sections(ctx, role) for role in ASSIGNABLE},
-        phase_order=PHASE_ORDER, next_phase=neighbours(ctx.phase)[1], profile_id=PROFILE_ID,
+        phase_order=PHASE_ORDER, next_phase=neighbours(ctx.phase)[1],
+        profile_id=ctx.framework.profile.id,
     ), status
 
 
