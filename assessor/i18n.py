@@ -73,6 +73,11 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The user's chosen zone; else the installation's; else Shanghai time for a Chinese
+    interface and UTC for an English one."""
+    user = g.get("user")
+    if user is not None and user.timezone:
+        return user.timezone
     configured = current_app.config.get("DEFAULT_TIMEZONE")
     if configured:
         return configured

@@ -7,6 +7,7 @@ makes every cookie issued before invalid, wherever it is.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,13 +20,14 @@ from .repositories import UserRepository
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD_LENGTH = 10
+TIMEZONES = frozenset(zoneinfo.available_timezones())
 # Verified against when the username does not exist, so both failures take the same time.
 _ABSENT_USER_HASH_SOURCE = "no such user: timing equalizer"
 
 
 class UserError(DomainError):
     """A user that cannot be created or changed as asked: bad_username, short_password
-    (minimum), username_taken (username), unknown_user (username)."""
+    (minimum), username_taken (username), unknown_user (username), unknown_timezone (zone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +38,14 @@ class User:
     session_epoch: int
     is_demo: bool = False
     language: str | None = None  # the interface language the user chose, if any
+    timezone: str | None = None  # the IANA time zone the user chose, if any
 
 
 def _user(doc: Mapping[str, Any]) -> User:
     return User(username=doc["username"], display_name=doc["display_name"],
                 is_admin=doc["is_admin"], session_epoch=doc["session_epoch"],
-                is_demo=doc.get("is_demo", False), language=doc.get("language"))
+                is_demo=doc.get("is_demo", False), language=doc.get("language"),
+                timezone=doc.get("timezone"))
 
 
 class Users:
@@ -112,6 +116,14 @@ class Users:
     def set_language(self, username: str, language: str | None) -> None:
         self._require(username)
         self._update(username, language=language)
+
+    def set_timezone(self, username: str, zone: str | None) -> None:
+        """The zone the user reads times in (an IANA name such as "Asia/Shanghai"), or None
+        for the installation's."""
+        if zone is not None and zone not in TIMEZONES:
+            raise UserError("unknown_timezone", zone=zone)
+        self._require(username)
+        self._update(username, timezone=zone)
 
     def _update(self, username: str, **fields: object) -> None:
         self.accounts.update(username, **fields)

@@ -249,6 +249,10 @@ def examiner_has_submitted(world: World) -> Mapping[str, object]:
     return {}
 
 
+def shanghai_time(world: World) -> Mapping[str, object]:
+    return {"timezone": "Asia/Shanghai"}
+
+
 def chinese_from_home(world: World) -> Mapping[str, object]:
     return {"language": "zh_CN", "next": "/"}
 
@@ -300,6 +304,10 @@ TABLE = (
     row("403  403  403  403  403  403  302  302", POST, "admin.user_list", "/admin/users",
         data=new_user),
     row("200  200  200  200  200  200  200  302", GET, "home.index", "/"),
+    # -- one's own settings (the time zone): every signed-in user, for themselves only
+    row("200  200  200  200  200  200  200  302", GET, "account.settings", "/account"),
+    row("302  302  302  302  302  302  302  302", POST, "account.settings", "/account",
+        data=shanghai_time),
     # -- organizations: their managers start cycles; administrators create organizations
     row("200  403  403  403  403  200  200  302", GET, "home.new_assessment", "/assessments/new"),
     row("302  403  403  403  403  400  400  302", POST, "home.new_assessment", "/assessments/new",

@@ -13,6 +13,7 @@ from ..storage.store import Store
 from ..storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 from ..users import Users
 from . import (
+    account,
     admin,
     audit,
     auth,
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.add_template_filter(render_markdown, "markdown")
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
     app.jinja_env.globals.update(Action=Action, Role=Role)
     for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,

@@ -68,6 +68,7 @@ USER_ERRORS = {
     "short_password": _l("A password needs at least %(minimum)d characters."),
     "username_taken": _l("The username '%(username)s' is taken."),
     "unknown_user": _l("There is no user '%(username)s'."),
+    "unknown_timezone": _l("'%(zone)s' is not a time zone name; choose one from the list."),
 }
 
 
