@@ -45,7 +45,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFAULT_LANGUAGE="en",
         DEFAULT_TIMEZONE=None,
         PASSWORD_PROFILE="default",
+        # Failed sign-ins to one account from one address, and from one address to any
+        # account; counters in this process unless LOGIN_RATE_LIMIT_STORAGE names a shared
+        # store ("redis://...", see the limits library).
         LOGIN_RATE_LIMIT="5 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="30 per minute",
+        LOGIN_RATE_LIMIT_STORAGE="memory://",
+        # A session ends SESSION_IDLE seconds after its last request and SESSION_LIFETIME
+        # seconds after sign-in, whichever comes first.
+        SESSION_IDLE=12 * 3600,
+        SESSION_LIFETIME=7 * 24 * 3600,
+        # Served over HTTPS (ASSESSOR_HTTPS=1): Secure cookies and HSTS. TRUSTED_PROXIES: how
+        # many reverse proxies in front set X-Forwarded-For and X-Forwarded-Proto.
+        HTTPS=False,
+        TRUSTED_PROXIES=0,
         # Administrators create organizations; True lets every signed-in user create one
         # (and become its manager).
         OPEN_ORGANIZATIONS=False,

@@ -7,7 +7,10 @@ account, so that it follows them to every browser.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import force_locale, gettext
 
 from ..i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_AGE, LANGUAGES
@@ -17,11 +20,21 @@ bp = Blueprint("language", __name__)
 
 
 def same_site_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site ("/a/x?y=1"), else None: never "//host", a scheme
-    ("https:", "javascript:"), a backslash or a control character (open redirect)."""
+    """`target` if it is a path on this site ("/a/x?y=1"), else None (open redirect).
+
+    The one check of every `next=` (sign-in, the language switch). The target is parsed, and
+    refused with any scheme ("https:", "javascript:") or host ("//host"), any backslash, any
+    control character and any whitespace: browsers drop a tab or a line break inside a URL
+    ("/<tab>/evil.example" becomes "//evil.example"), and a line break cannot go into a header.
+    """
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+    if any(char == "\\" or char.isspace() or unicodedata.category(char) in {"Cc", "Cf"}
+           for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") \
+            or parts.path.startswith("//"):
         return None
     return target
 
@@ -41,5 +54,6 @@ def switch():  # type: ignore[no-untyped-def]
     fallback = url_for("home.index") if user is not None else url_for("auth.login")
     response = redirect(same_site_path(request.form.get("next")) or fallback)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+                        samesite="Lax",
+                        secure=request.is_secure or bool(current_app.config["HTTPS"]))
     return response
