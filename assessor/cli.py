@@ -163,14 +163,28 @@ def create_admin_command(username: str, name: str, password: str) -> None:
 
 
 @click.command("check-data")
+@click.option("--fix", is_flag=True,
+              help="Remove temporary files left behind by interrupted writes.")
 @with_appcontext
-def check_data_command() -> None:
-    """Load every data file and name any that is corrupt (exit status 1 if one is)."""
-    results = _store().check(validate=load_answers)
+def check_data_command(fix: bool) -> None:
+    """Load every data file and name any that is corrupt (exit status 1 if one is); name the
+    temporary files interrupted writes left behind, and remove them with --fix."""
+    store = _store()
+    results = store.check(validate=load_answers)
     bad = [r for r in results if r.problem]
     for result in bad:
         click.echo(f"UNUSABLE {result.path}: {result.problem}", err=True)
     click.echo(f"{len(results) - len(bad)} of {len(results)} data files are sound.")
+    if fix:
+        for path in store.remove_leftovers():
+            click.echo(f"REMOVED {path}: a temporary file left by an interrupted write")
+    else:
+        leftovers = store.leftovers()
+        for path in leftovers:
+            click.echo(f"LEFTOVER {path}: a temporary file left by an interrupted write")
+        if leftovers:
+            click.echo(f"{len(leftovers)} leftover temporary file(s) hold nothing the data "
+                       "files need; `check-data --fix` removes them.")
     if bad:
         raise SystemExit(1)
 

@@ -1,7 +1,7 @@
 """Accounts: argon2id password hashes, administrators, and a session epoch per user.
 
-The epoch is stored in the session cookie at sign-in; bumping it (sign-out, new password)
-makes every cookie issued before invalid, wherever it is.
+The epoch is stored in the session cookie at sign-in; bumping it (sign-out, new password, a
+reset or a disabled account) makes every cookie issued before invalid, wherever it is.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ _ABSENT_USER_HASH_SOURCE = "no such user: timing equalizer"
 
 class UserError(DomainError):
     """A user that cannot be created or changed as asked: bad_username, short_password
-    (minimum), username_taken (username), unknown_user (username), unknown_timezone (zone)."""
+    (minimum), username_taken (username), unknown_user (username), unknown_timezone (zone),
+    wrong_password (the current password given is not theirs), same_password (the new password
+    is the current one), own_account (an administrator cannot disable or reset their own
+    account here: they change their password under their settings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +42,16 @@ class User:
     is_demo: bool = False
     language: str | None = None  # the interface language the user chose, if any
     timezone: str | None = None  # the IANA time zone the user chose, if any
+    disabled: bool = False  # cannot sign in; an administrator re-enables it
+    must_change_password: bool = False  # after an administrator's reset: chosen at next sign-in
 
 
 def _user(doc: Mapping[str, Any]) -> User:
     return User(username=doc["username"], display_name=doc["display_name"],
                 is_admin=doc["is_admin"], session_epoch=doc["session_epoch"],
                 is_demo=doc.get("is_demo", False), language=doc.get("language"),
-                timezone=doc.get("timezone"))
+                timezone=doc.get("timezone"), disabled=doc.get("disabled", False),
+                must_change_password=doc.get("must_change_password", False))
 
 
 class Users:
@@ -82,14 +88,15 @@ class Users:
         return _user(doc)
 
     def authenticate(self, username: str, password: str) -> User | None:
-        """The user if the password is right, else None (never saying which half was wrong)."""
+        """The user if the password is right and the account enabled, else None (never saying
+        which half was wrong, nor that a disabled account exists)."""
         doc = self.accounts.find(username.strip().lower())
         stored_hash = doc["password_hash"] if doc else self._absent_hash
         try:
             self.hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
             return None
-        if doc is None:
+        if doc is None or doc.get("disabled", False):
             return None
         if self.hasher.check_needs_rehash(stored_hash):
             self._update(doc["username"], password_hash=self.hasher.hash(password))
@@ -101,6 +108,48 @@ class Users:
         user = self._require(username)
         self._update(username, password_hash=self.hasher.hash(password),
                      session_epoch=user.session_epoch + 1)
+
+    def change_password(self, username: str, current: str, new: str) -> User:
+        """The user's own change: the current password first. Every session of theirs ends
+        (the caller re-issues the one it acts in with the returned user's epoch), and a
+        reset's demand for a new password is met."""
+        user = self._require(username)
+        doc = self.accounts.find(user.username)
+        try:
+            self.hasher.verify(doc["password_hash"], current)  # type: ignore[index]
+        except (VerificationError, InvalidHashError):
+            raise UserError("wrong_password") from None
+        if len(new) < MIN_PASSWORD_LENGTH:
+            raise UserError("short_password", minimum=MIN_PASSWORD_LENGTH)
+        if new == current:
+            raise UserError("same_password")
+        self._update(username, password_hash=self.hasher.hash(new),
+                     session_epoch=user.session_epoch + 1, must_change_password=False)
+        return self._require(username)
+
+    def reset_password(self, username: str, password: str, by: str) -> User:
+        """An administrator (`by`) sets a temporary password: the user's sessions end and they
+        must choose a new password at their next sign-in."""
+        if username == by:
+            raise UserError("own_account", username=username)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UserError("short_password", minimum=MIN_PASSWORD_LENGTH)
+        user = self._require(username)
+        self._update(username, password_hash=self.hasher.hash(password),
+                     session_epoch=user.session_epoch + 1, must_change_password=True)
+        return self._require(username)
+
+    def set_disabled(self, username: str, disabled: bool, by: str) -> User:
+        """An administrator (`by`) disables an account (it cannot sign in, and its sessions
+        end) or enables it again. Never their own: the installation keeps an administrator."""
+        if username == by:
+            raise UserError("own_account", username=username)
+        user = self._require(username)
+        if disabled:
+            self._update(username, disabled=True, session_epoch=user.session_epoch + 1)
+        else:
+            self._update(username, disabled=False)
+        return self._require(username)
 
     def revoke_sessions(self, username: str) -> None:
         """Invalidate every session cookie this user holds (used at sign-out)."""

@@ -170,6 +170,8 @@ def coordinator_opens_consensus_and_records_it(page: Page, base_url: str,
     page.get_by_role("link", name="open Consensus").click()
     expect(page.get_by_role("alert")).to_have_count(0)  # every assigned entry is submitted
     page.get_by_role("button", name="Open Consensus").click()
+    expect(page.get_by_text("Nothing has changed yet.")).to_be_visible()  # it asks first
+    page.get_by_role("button", name="Yes, open Consensus").click()
     expect(page.get_by_role("status").filter(has_text="Consensus is open")).to_be_visible()
 
     page.get_by_role("link", name="Consensus", exact=True).click()

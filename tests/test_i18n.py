@@ -301,7 +301,7 @@ def cycle(app: Flask, assessment: AssessmentRecord, add_member: Callable[..., No
                 "strengths": "A yearly strategy review", "ofis": "Few trends",
             }).status_code == 302
         assert client.post(f"{base}/team/phase", data={
-            "shown": shown[-1], "target": target}).status_code == 302
+            "shown": shown[-1], "target": target, "confirm": "yes"}).status_code == 302
         shown.append(target)
 
     yield advance

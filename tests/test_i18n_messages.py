@@ -98,7 +98,8 @@ def test_phase_messages_and_warnings_in_chinese(client: FlaskClient, base: str,
     assert refused.status_code == 409
     assert ("阶段未变更。自评只能从“撰写”进入紧邻的前一个或后一个阶段，不能进入“共识”。"
             in flashes(refused))
-    opened = client.post(f"{base}/team/phase", data={"shown": "writing", "target": "review"},
+    opened = client.post(f"{base}/team/phase", data={"shown": "writing", "target": "review",
+                                                     "confirm": "yes"},
                          headers=ZH, follow_redirects=True)
     assert any(flash.startswith("已开启“独立评审”阶段（此前为“撰写”）。评审员独立为")
                for flash in flashes(opened))

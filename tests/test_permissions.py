@@ -1,5 +1,6 @@
 """Every route x role, in the phases where the answer differs: 200, 302 (done, or sign in
-first) or 403; and nothing of one assessment reaches a user without a role in it.
+first), 403 or 404 (an item the criteria do not have); and nothing of one assessment reaches
+a user without a role in it.
 
 The expected codes are written out, not computed from `access.permits`: a wrong rule in the
 policy table, or a view that checks the wrong action, fails here. A new route fails
@@ -225,8 +226,26 @@ def examiner_leads(world: World) -> Mapping[str, object]:
     return {"lead": "examiner"}
 
 
-def phase_step(shown: Phase, target: Phase) -> FormData:
-    return lambda world: {"shown": shown.value, "target": target.value}
+def phase_step(shown: Phase, target: Phase, confirm: bool = True) -> FormData:
+    """The move as the confirmation page sends it; without confirm, the button that asks."""
+    return lambda world: {"shown": shown.value, "target": target.value,
+                          **({"confirm": "yes"} if confirm else {})}
+
+
+def confirmed(world: World) -> Mapping[str, object]:
+    return {"confirm": "yes"}
+
+
+def new_password(world: World) -> Mapping[str, object]:
+    return {"current": PASSWORD, "new": "a brand new password", "confirm": "a brand new password"}
+
+
+def reset_writer(world: World) -> Mapping[str, object]:
+    return {"password": "a temporary password", "confirm": "a temporary password"}
+
+
+def disable(world: World) -> Mapping[str, object]:
+    return {"disabled": "yes"}
 
 
 def new_key_factor(world: World) -> Mapping[str, object]:
@@ -303,11 +322,20 @@ TABLE = (
     row("403  403  403  403  403  403  200  302", GET, "admin.user_list", "/admin/users"),
     row("403  403  403  403  403  403  302  302", POST, "admin.user_list", "/admin/users",
         data=new_user),
+    # -- an account: administrators reset its password, disable and enable it
+    row("403  403  403  403  403  403  200  302", GET, "admin.user", "/admin/users/writer"),
+    row("403  403  403  403  403  403  302  302", POST, "admin.reset_password",
+        "/admin/users/writer/password", data=reset_writer),
+    row("403  403  403  403  403  403  302  302", POST, "admin.set_status",
+        "/admin/users/writer/status", data=disable),
     row("200  200  200  200  200  200  200  302", GET, "home.index", "/"),
     # -- one's own settings (the time zone): every signed-in user, for themselves only
     row("200  200  200  200  200  200  200  302", GET, "account.settings", "/account"),
     row("302  302  302  302  302  302  302  302", POST, "account.settings", "/account",
         data=shanghai_time),
+    row("200  200  200  200  200  200  200  302", GET, "account.password", "/account/password"),
+    row("302  302  302  302  302  302  302  302", POST, "account.password", "/account/password",
+        data=new_password),
     # -- organizations: their managers start cycles; administrators create organizations
     row("200  403  403  403  403  200  200  302", GET, "home.new_assessment", "/assessments/new"),
     row("302  403  403  403  403  400  400  302", POST, "home.new_assessment", "/assessments/new",
@@ -341,6 +369,11 @@ TABLE = (
         WRITING, answer("4.1.3.b")),
     row("403  403  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.2",
         REVIEW, answer("4.1.2.b")),
+    # An item the criteria do not have: 404 for every role in the assessment, whatever it may do.
+    row("404  404  404  404  404  403  403  302", GET, "questionnaire.item", A + "/items/9.9.9",
+        WRITING),
+    row("404  404  404  404  404  403  403  302", POST, "questionnaire.item", A + "/items/9.9.9",
+        WRITING, answer("9.9.9.a")),
     row("403  403  403  403  403  403  403  302", POST, "questionnaire.item", A + "/items/4.1.2",
         FEEDBACK, answer("4.1.2.b")),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.answers", A + "/answers",
@@ -352,16 +385,23 @@ TABLE = (
     row("200  403  403  403  403  403  403  302", GET, "team.index", A + "/team/", FEEDBACK),
     row("302  403  403  403  403  403  403  302", POST, "team.add_member", A + "/team/members",
         WRITING, leader_as_examiner),
-    row("302  403  403  403  403  403  403  302", POST, "team.remove_role",
+    # Removing a role asks first (200, nothing changed), then removes on confirmation.
+    row("200  403  403  403  403  403  403  302", POST, "team.remove_role",
         A + "/team/members/writer/writer/remove", WRITING),
+    row("302  403  403  403  403  403  403  302", POST, "team.remove_role",
+        A + "/team/members/writer/writer/remove", WRITING, confirmed),
     row("302  403  403  403  403  403  403  302", POST, "team.assign_items",
         A + "/team/assignments/writer/writer", WRITING, writer_gets_other_item),
     row("302  403  403  403  403  403  403  302", POST, "team.consensus_lead",
         A + "/team/consensus-lead", WRITING, examiner_leads),
     row("200  403  403  403  403  403  403  302", GET, "phases.index", A + "/team/phase", WRITING),
     row("200  403  403  403  403  403  403  302", GET, "phases.index", A + "/team/phase", FEEDBACK),
+    row("200  403  403  403  403  403  403  302", POST, "phases.index", A + "/team/phase", WRITING,
+        phase_step(WRITING, REVIEW, confirm=False)),
     row("302  403  403  403  403  403  403  302", POST, "phases.index", A + "/team/phase", WRITING,
         phase_step(WRITING, REVIEW)),
+    row("200  403  403  403  403  403  403  302", POST, "phases.index", A + "/team/phase", FEEDBACK,
+        phase_step(FEEDBACK, CONSENSUS, confirm=False)),
     row("302  403  403  403  403  403  403  302", POST, "phases.index", A + "/team/phase", FEEDBACK,
         phase_step(FEEDBACK, CONSENSUS)),
     row("200  403  403  200  403  403  403  302", GET, "key_factors.index", A + "/team/key-factors",
@@ -396,6 +436,12 @@ TABLE = (
         REVIEW),
     row("403  403  403  403  403  403  403  302", GET, "review.item", A + "/review/items/4.1.2",
         CONSENSUS),
+    row("404  404  404  404  404  403  403  302", GET, "review.item", A + "/review/items/9.9.9",
+        REVIEW),
+    row("404  404  404  404  404  403  403  302", POST, "review.item", A + "/review/items/9.9.9",
+        REVIEW, review_draft),
+    row("404  404  404  404  404  403  403  302", POST, "review.reopen",
+        A + "/review/items/9.9.9/reopen/examiner", REVIEW),
     row("403  403  403  403  403  403  403  302", POST, "review.item", A + "/review/items/4.1.2",
         WRITING, review_draft),
     row("403  403  302  403  403  403  403  302", POST, "review.item", A + "/review/items/4.1.2",
@@ -423,6 +469,10 @@ TABLE = (
         A + "/consensus/items/4.1.3", CONSENSUS),
     row("200  403  200  200  200  403  403  302", GET, "consensus.item",
         A + "/consensus/items/4.1.2", FEEDBACK),
+    row("404  404  404  404  404  403  403  302", GET, "consensus.item",
+        A + "/consensus/items/9.9.9", CONSENSUS),
+    row("404  404  404  404  404  403  403  302", POST, "consensus.item",
+        A + "/consensus/items/9.9.9", CONSENSUS, consensus_entry),
     row("403  403  403  403  403  403  403  302", POST, "consensus.item",
         A + "/consensus/items/4.1.2", REVIEW, consensus_entry),
     row("302  403  403  302  403  403  403  302", POST, "consensus.item",

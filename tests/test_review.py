@@ -478,7 +478,8 @@ def test_writers_have_no_review_pages(in_review: AssessmentRecord,
 
 def test_unknown_items_are_refused(in_review: AssessmentRecord, store: Store,
                                   sign_in: Callable[..., FlaskClient]) -> None:
-    assert sign_in(BOB).get(item_url(in_review, "9.9")).status_code == 403  # not assigned
+    # Not an item of the criteria: a 404 before any question of assignment (issue 12).
+    assert sign_in(BOB).get(item_url(in_review, "9.9")).status_code == 404
     assign(store.assessment_data(in_review.id), BOB, Role.EXAMINER, [ITEM, "9.9"])
     response = sign_in(BOB).get(item_url(in_review, "9.9"))
     assert response.status_code == 404

@@ -287,7 +287,11 @@ def test_removing_a_role_records_it_and_keeps_the_last_coordinator(
         assessment: AssessmentRecord) -> None:
     add_member(assessment, "li", Role.EXAMINER, ("4.1.3",))
     client.post(team_url(assessment, "consensus-lead"), data={"lead": "li"})
-    response = client.post(team_url(assessment, "members/li/examiner/remove"))
+    confirm = {"confirm": "yes"}
+    asked = client.post(team_url(assessment, "members/li/examiner/remove"))
+    assert asked.status_code == 200  # the first step asks and changes nothing
+    assert "li" in members(store.assessment_data(assessment.id))
+    response = client.post(team_url(assessment, "members/li/examiner/remove"), data=confirm)
     assert response.status_code == 302
     assert "li" not in members(store.assessment_data(assessment.id))
     assert events(store, assessment, "role_removed") == [
@@ -300,7 +304,8 @@ def test_removing_a_role_records_it_and_keeps_the_last_coordinator(
     assert client.post(team_url(assessment, "members/li/boss/remove")).status_code == 404
 
     add_member(assessment, "deputy", Role.COORDINATOR)
-    response = client.post(team_url(assessment, f"members/{COORDINATOR}/coordinator/remove"))
+    response = client.post(team_url(assessment, f"members/{COORDINATOR}/coordinator/remove"),
+                           data=confirm)
     assert response.headers["Location"] == "/"  # the team pages are no longer theirs
     assert client.get(team_url(assessment)).status_code == 403
 
@@ -329,7 +334,7 @@ def test_consensus_lead_edits_key_factors_through_their_own_link(
 # -- web: phases ------------------------------------------------------------------------------
 def move(client: FlaskClient, record: AssessmentRecord, shown: Phase, target: Phase):  # type: ignore[no-untyped-def]
     return client.post(team_url(record, "phase"),
-                       data={"shown": shown.value, "target": target.value})
+                       data={"shown": shown.value, "target": target.value, "confirm": "yes"})
 
 
 def test_phases_move_forward_and_back_one_step_at_a_time(

@@ -24,6 +24,9 @@ ASSESSMENT_DIR = "assessments"
 ASSESSMENT_FILE = "assessment.json"
 ORGANIZATION_DIR = "organizations"
 _ID = re.compile(r"^[a-z0-9]{12}$")
+# What files.atomic_write_bytes writes beside a data file before renaming it into place:
+# ".NAME.<random>.tmp". One left behind is from a write that was interrupted (a crash, a kill).
+_TEMPORARY = re.compile(r"^\.(?P<name>.+?)\.[^.]+\.tmp$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,28 @@ class Store:
             else:
                 results.append(FileCheck(data_file.path, None))
         return results
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files that interrupted writes left beside the data files. They hold no
+        data the store reads (the data file is whole, old or new) and only take space."""
+        folders = [self.root, *sorted(p for p in (self.root / ASSESSMENT_DIR).iterdir()
+                                      if p.is_dir())]
+        return [path for folder in folders for path in sorted(folder.glob(".*.tmp"))
+                if path.is_file() and _TEMPORARY.match(path.name)]
+
+    def remove_leftovers(self) -> list[Path]:
+        """Remove the leftovers, each under its data file's lock, so that a write going on in a
+        running server (whose temporary file looks the same) is never cut short."""
+        removed = []
+        for path in self.leftovers():
+            owner = DataFile(path.parent / _TEMPORARY.match(path.name)["name"])  # type: ignore[index]
+            with owner.locked():
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    continue  # that write finished (renamed it) or failed (removed it) meanwhile
+            removed.append(path)
+        return removed
 
     def backup(self, destination: Path | str) -> list[Path]:
         """Copy every data file and audit trail to `destination`, each under its lock so no

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -90,7 +90,9 @@ def load_assessment(assessment_id: str, action: Action = Action.VIEW,
     """The assessment with the signed-in user's place in it, if they may take `action`.
 
     401 without a user (the login_required hook redirects first), 404 for an unknown id,
-    403 for a user without a role in it or without the right for this action, phase and item.
+    403 for a user without a role in it, then 404 for an item the criteria do not have (the
+    `item_id` given, else the route's), then 403 without the right for this action, phase and
+    item.
     """
     user = signed_in_user()
     try:
@@ -108,6 +110,12 @@ def load_assessment(assessment_id: str, action: Action = Action.VIEW,
                                  "add you."))
     ctx = AssessmentContext(record, framework_named(record.framework), data, user, member,
                             current_phase(data))
+    # An item the criteria do not have is a 404 for everyone with a role, before the check of
+    # rights that depend on the item (nobody is assigned an item that does not exist).
+    requested_item = item_id if item_id is not None else (
+        (request.view_args or {}).get("item_id") if has_request_context() else None)
+    if requested_item is not None:
+        item_or_404(ctx, requested_item)
     if not ctx.can(action, item_id):
         abort(403, description=refusal(ctx, action))
     return ctx

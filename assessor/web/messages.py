@@ -69,6 +69,10 @@ USER_ERRORS = {
     "username_taken": _l("The username '%(username)s' is taken."),
     "unknown_user": _l("There is no user '%(username)s'."),
     "unknown_timezone": _l("'%(zone)s' is not a time zone name; choose one from the list."),
+    "wrong_password": _l("That is not your current password."),
+    "same_password": _l("The new password is your current one; choose another."),
+    "own_account": _l("Not your own account: change your password under Your settings, and "
+                      "ask another administrator to disable your account."),
 }
 
 

@@ -166,10 +166,39 @@ def add_member(assessment_id: str):  # type: ignore[no-untyped-def]
     return _render_index(ctx, add_form=form, status=400)
 
 
+def _removal_refused(ctx: AssessmentContext, username: str, role: Role) -> TeamError | None:
+    """Why the role cannot be removed (as withdraw_role would say), before asking to confirm."""
+    team = members(ctx.data)
+    if role not in team.get(username, Member(username, frozenset())).roles:
+        return TeamError("role_not_held", username=username, role=role)
+    if role is Role.COORDINATOR and sum(Role.COORDINATOR in m.roles for m in team.values()) == 1:
+        return TeamError("last_coordinator", username=username)
+    return None
+
+
+def _confirm_removal(ctx: AssessmentContext, username: str, role: Role
+                     ):  # type: ignore[no-untyped-def]
+    """The second step: what removing the role will do, and a button that does it."""
+    person = members(ctx.data)[username]
+    assigned = sorted(person.assigned.get(role, ())) if role in ASSIGNABLE else []
+    return render_template(
+        "team_remove_confirm.html", ctx=ctx, username=username, role=role,
+        name=display_names().get(username, username), assigned=assigned,
+        ends_lead=role is Role.EXAMINER and person.consensus_lead,
+        self_coordinator=username == ctx.user.username and role is Role.COORDINATOR)
+
+
 @bp.post("/members/<username>/<role>/remove")
 def remove_role(assessment_id: str, username: str, role: str):  # type: ignore[no-untyped-def]
+    """Two steps: without `confirm=yes` the page says what the removal does, nothing changes."""
     ctx = load_assessment(assessment_id, Action.MANAGE)
     role = _role(role)
+    if request.form.get("confirm") != "yes":
+        refused = _removal_refused(ctx, username, role)
+        if refused is None:
+            return _confirm_removal(ctx, username, role)
+        flash(_("Nothing was removed: %(reason)s", reason=team_error(refused)), "error")
+        return redirect(url_for("team.index", assessment_id=ctx.record.id))
     try:
         lead_ended = withdraw_role(ctx.data, username, role)
     except TeamError as error:
