@@ -135,12 +135,14 @@ def test_after_a_reset_the_user_chooses_a_new_password_first(
     wang = sign_in_client(app, "wang", TEMPORARY)
     for page in ("/", f"/a/{assessment.id}/", "/account"):
         response = wang.get(page)
-        assert response.status_code == 302 and response.headers["Location"] == (
-            "/account/password"), page
-    forced = text(wang.get("/account/password"))
+        assert response.status_code == 302, page
+        assert response.headers["Location"].startswith("/account/password?next="), page
+    going_to = wang.get(f"/a/{assessment.id}/").headers["Location"]
+    forced = text(wang.get(going_to))
     assert "An administrator has reset your password." in forced
-    assert wang.post("/account/password", data={"current": TEMPORARY, "new": NEW,
-                                                "confirm": NEW}).status_code == 302
+    changed = wang.post(going_to, data={"current": TEMPORARY, "new": NEW, "confirm": NEW})
+    assert changed.status_code == 302
+    assert changed.headers["Location"] == f"/a/{assessment.id}/"  # on to where they were going
     assert wang.get(f"/a/{assessment.id}/").status_code == 200
     assert not users.get("wang").must_change_password
 

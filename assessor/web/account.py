@@ -24,6 +24,7 @@ from ..i18n import select_timezone
 from ..users import MIN_PASSWORD_LENGTH, TIMEZONES, UserError
 from .context import current_user, users
 from .forms import Form
+from .language import same_site_path
 from .messages import user_error
 
 bp = Blueprint("account", __name__)
@@ -95,8 +96,9 @@ def password():  # type: ignore[no-untyped-def]
             current_app.logger.info("account: %s changed their password (other sessions "
                                     "ended)", user.username)
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
-            return redirect(url_for("home.index" if user.must_change_password
-                                    else ".settings"))
+            # After a forced change, on to the page the person was going to.
+            return redirect(same_site_path(request.args.get("next")) or url_for(
+                "home.index" if user.must_change_password else ".settings"))
     return render_template("account_password.html", form=form, user=user,
                            forced=user.must_change_password,
                            min_length=MIN_PASSWORD_LENGTH), 400 if form.errors else 200
@@ -115,4 +117,5 @@ def require_a_new_password():  # type: ignore[no-untyped-def]
         return None
     if request.endpoint in _WHILE_PASSWORD_MUST_CHANGE or request.endpoint is None:
         return None
-    return redirect(url_for("account.password"))
+    going_to = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("account.password", next=going_to))
