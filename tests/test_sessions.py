@@ -243,6 +243,18 @@ def test_a_session_ends_after_its_idle_time(tmp_path: Path, clock: Clock) -> Non
     assert client.get("/").status_code == 302
 
 
+def test_signing_out_of_an_ended_session_goes_to_the_sign_in_page(
+        tmp_path: Path, clock: Clock) -> None:
+    app = create_app(app_config(tmp_path, SESSION_IDLE=3600))
+    app.extensions[USERS_KEY].create("wang", "Wang", PASSWORD)
+    client = sign_in_client(app, "wang")
+    clock.advance(2)
+    response = client.post("/logout")  # not to /login?next=/logout, a 405 after sign-in
+    assert (response.status_code, response.headers["Location"]) == (302, "/login?next=/")
+    assert client.post(response.headers["Location"], data={
+        "username": "wang", "password": PASSWORD}).headers["Location"] == "/"
+
+
 def test_a_session_ends_after_its_lifetime_however_busy(tmp_path: Path, clock: Clock) -> None:
     app = create_app(app_config(tmp_path, SESSION_IDLE=2 * 3600, SESSION_LIFETIME=5 * 3600))
     app.extensions[USERS_KEY].create("wang", "Wang", PASSWORD)

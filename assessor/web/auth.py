@@ -221,6 +221,9 @@ def init_app(app: Flask) -> None:
         if g.user is None and request.endpoint not in _PUBLIC_ENDPOINTS:
             if request.endpoint is None:
                 return None  # an unknown URL: let it be a 404
+            if request.endpoint == "auth.logout":  # already signed out (expired, elsewhere):
+                # after signing in again, the home page, not a GET of /logout
+                return redirect(url_for("auth.login", next=url_for("home.index")))
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
 
