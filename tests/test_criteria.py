@@ -21,6 +21,7 @@ from assessor.criteria import (
     FrameworkError,
     ItemKind,
     Problem,
+    Question,
     Text,
     check_framework,
     load_framework,
@@ -59,6 +60,15 @@ SUPERSEDED_TERMS = [
 ]
 TREND_ZH = "至少三个周期（一般为近三年及以上）"
 TREND_EN = "over at least three periods (usually the last three years or more)"
+# What every results question asked before review C (results questions) moved it into the four
+# LeTCI prompts under each of them: levels, trends, comparisons and segments.
+RESULTS_BOILERPLATE_ZH = ["至少三个周期", "近三年及以上", "当前水平", "的趋势", "相比如何",
+                          "相比处于", "差距多大", "细分有何差异", "细分的情况", "有何差异"]
+RESULTS_BOILERPLATE_EN = ["three periods", "the last three years or more", "current level",
+                          "level and trend", "levels and trends", "how do they compare",
+                          "how do these figures compare", "how do they differ", "how do they vary",
+                          "break down by", "differ by", "vary by"]
+RESULTS_NOTE = "2026-11: review C (results questions): asks which measures and what they show"
 
 Edit = tuple[str, str]
 
@@ -211,13 +221,62 @@ def test_superseded_terms_are_gone(framework: Framework) -> None:
     assert found == []
 
 
-def test_results_questions_ask_for_trends_in_one_phrase(framework: Framework) -> None:
-    questions = [q for item in framework.items if item.kind is ItemKind.RESULTS
-                 for q in item.questions]
-    assert len(questions) >= 48
-    odd = [q.id for q in questions
-           if q.text.zh.count(TREND_ZH) != 1 or q.text.en.count(TREND_EN) != 1]
-    assert odd == []
+def results_questions(framework: Framework) -> list[Question]:
+    return [q for item in framework.items if item.kind is ItemKind.RESULTS
+            for q in item.questions]
+
+
+def test_results_questions_ask_which_measures_and_what_they_show(framework: Framework) -> None:
+    """Review C: the level, trend, comparison and segmentation asked in every results question
+    are now the LeTCI prompts shown under it; the questions keep their measures."""
+    questions = results_questions(framework)
+    assert len(questions) == 51
+    boilerplate = [(q.id, phrase) for q in questions
+                   for phrase in RESULTS_BOILERPLATE_ZH if phrase in q.text.zh]
+    boilerplate += [(q.id, phrase) for q in questions
+                    for phrase in RESULTS_BOILERPLATE_EN if phrase in q.text.en.lower()]
+    assert boilerplate == []
+    assert [q.id for q in questions if "哪些" not in q.text.zh
+            or not q.text.en.startswith("Which ")] == []
+    # Each keeps the indicator examples it gave, the service examples of review C included.
+    assert [q.id for q in questions if "，如" not in q.text.zh and "对照" not in q.text.zh] == []
+    assert "服务项目一次验收通过率" in framework.question("4.7.2.a").text.zh
+    assert "service volume per employee" in framework.question("4.7.6.a").text.en
+    assert "单位建筑面积能耗" in framework.question("4.7.7.f").text.zh
+
+
+def test_every_results_question_notes_the_rewording(framework: Framework) -> None:
+    questions = results_questions(framework)
+    assert [q.id for q in questions
+            if sum(note.startswith(RESULTS_NOTE) for note in q.changes) != 1] == []
+
+
+def test_the_trend_phrase_is_said_once_in_the_trends_prompt(framework: Framework) -> None:
+    trends = framework.scoring.guidelines[ItemKind.RESULTS].dimensions[1]
+    assert trends.id == "trends" and trends.prompt is not None
+    assert TREND_ZH in trends.prompt.zh and TREND_EN in trends.prompt.en
+    assert [q.id for q in framework.iter_questions()
+            if TREND_ZH in q.text.zh or TREND_EN in q.text.en] == []
+
+
+def test_answer_prompts_of_the_real_file(framework: Framework) -> None:
+    """Every results question shows the results guideline's four dimensions, each with a short
+    prompt for writers; process items and the profile show none."""
+    dimensions = framework.scoring.guidelines[ItemKind.RESULTS].dimensions
+    for item in framework.items:
+        prompts = framework.answer_prompts(item)
+        assert prompts == (dimensions if item.kind is ItemKind.RESULTS else ()), item.id
+    assert framework.answer_prompts(None) == ()
+    prompts = framework.answer_prompts(framework.item("4.7.3"))
+    assert [d.id for d in prompts] == ["levels", "trends", "comparisons", "integration"]
+    assert [d.title.zh for d in prompts] == ["水平", "趋势", "对比", "整合"]
+    for dimension in prompts:
+        assert dimension.prompt is not None and dimension.answer_prompt is dimension.prompt
+        # Short enough to stand under every question (the examiner's question is longer).
+        assert len(dimension.prompt.zh) <= 50 and len(dimension.prompt.en.split()) <= 30
+    assert "细分" in prompts[3].prompt.zh and "segments" in prompts[3].prompt.en
+    process = framework.scoring.guidelines[ItemKind.PROCESS].dimensions
+    assert [d.prompt for d in process] == [None] * 4
 
 
 def test_context_questions_of_the_real_file(framework: Framework) -> None:
@@ -375,6 +434,25 @@ def test_retired_questions_are_kept_but_not_asked(tmp_path: Path) -> None:
         framework.item_of("4.7.2.z")
 
 
+def test_answer_prompts_fall_back_to_the_examiners_question(tmp_path: Path) -> None:
+    framework = load_framework(write(tmp_path, variant()))
+    assert framework.answer_prompts(framework.item("4.1.2")) == ()
+    levels, trends = framework.answer_prompts(framework.item("4.7.2"))
+    assert levels.prompt is None and levels.answer_prompt == levels.question
+    assert trends.answer_prompt == Text(zh="趋势如何？", en="Which way do they move?")
+
+
+def test_answer_prompts_come_from_the_file(tmp_path: Path) -> None:
+    framework = load_framework(write(tmp_path, variant(
+        ("question: {zh: 水平如何？, en: What are the levels?}",
+         "question: {zh: 水平如何？, en: What are the levels?}\n"
+         "        prompt: {zh: 当前数值和目标。, en: current values and targets}"))))
+    levels, trends = framework.answer_prompts(framework.item("4.7.2"))
+    assert levels.prompt == levels.answer_prompt == Text(zh="当前数值和目标。",
+                                                         en="current values and targets")
+    assert trends.prompt is None
+
+
 def test_context_questions_are_marked(tmp_path: Path) -> None:
     path = write(tmp_path, variant(
         ("en: How do senior leaders talk with employees?\n",
@@ -436,6 +514,13 @@ BREAKAGES: dict[str, tuple[tuple[Edit, ...], tuple[Expected, ...]]] = {
     "chinese-empty": (
         (("zh: 高层领导如何确定愿景？", 'zh: ""'),),
         (Expected("question 4.1.2.a", 'zh: ""', ("missing translation 'zh' in 'text'",)),),
+    ),
+    "prompt-english-missing": (
+        (("question: {zh: 水平如何？, en: What are the levels?}",
+          "question: {zh: 水平如何？, en: What are the levels?}\n"
+          "        prompt: {zh: 当前数值。}"),),
+        (Expected("scoring.results dimension levels", "prompt: {zh: 当前数值。}",
+                  ("missing translation 'en' in 'prompt'",)),),
     ),
     "unknown-kind": (
         (("kind: results", "kind: result"),),

@@ -323,6 +323,30 @@ def test_results_items_use_letci_dimensions(assessment: AssessmentRecord, store:
     assert 'name="note_levels"' in page and 'name="note_approach"' not in page
 
 
+@pytest.mark.parametrize("language, lead, titles", [
+    ("zh-CN", "回答应说明：", ["水平", "趋势", "对比", "整合"]),
+    ("en", "The answer should show:", ["Levels", "Trends", "Comparisons", "Integration"]),
+])
+def test_the_review_page_shows_the_letci_prompts_under_results_questions(
+        in_review: AssessmentRecord, store: Store, add_member: Callable[..., None],
+        sign_in: Callable[..., FlaskClient], language: str, lead: str,
+        titles: list[str]) -> None:
+    """Under each of a results item's questions, the prompts its answer was to cover; none
+    under a process item's."""
+    add_member(in_review, "cai", Role.EXAMINER, ("4.7.5", ITEM))
+    cai = sign_in("cai")
+    headers = {"Accept-Language": language}
+    page = cai.get(item_url(in_review, "4.7.5"), headers=headers).get_data(as_text=True)
+    answers = re.search(r'<details class="item-answers">(.*?)</details>', page, re.S).group(1)
+    blocks = re.findall(r'<section class="answer-block">(.*?)</section>', answers, re.S)
+    assert len(blocks) == 11
+    for block in blocks:
+        assert f'<p class="answer-prompts-lead">{lead}</p>' in block
+        assert re.findall(r"<dt><span[^>]*>(.*?)</span>", block) == titles
+    process = cai.get(item_url(in_review, ITEM), headers=headers).get_data(as_text=True)
+    assert "answer-prompts" not in process
+
+
 def test_examiner_cannot_score_an_unassigned_item(in_review: AssessmentRecord, store: Store,
                                                   sign_in: Callable[..., FlaskClient]) -> None:
     bob = sign_in(BOB)

@@ -123,6 +123,98 @@ def test_overview_shows_every_item_and_progress(client: FlaskClient,
     assert "1/32" in page  # category 4.1: 13 + 10 + 9
 
 
+ZH, EN = {"Accept-Language": "zh-CN"}, {"Accept-Language": "en"}
+# The results guideline's dimensions as the file has them: (title, prompt) per language.
+LETCI = {
+    "zh": [("水平", "各指标当前达到的数值（注明单位和统计口径），以及与目标值的对照"),
+           ("趋势", "至少三个周期（一般为近三年及以上）的连续数据，以及变化的方向和幅度"),
+           ("对比", "与竞争对手、行业平均或先进水平、标杆组织以及适用的标准或限值的可比数据"),
+           ("整合", "按产品和服务、顾客群、市场、场所或员工群体等的细分，"
+                    "以及结果与关键要求和战略目标的对应")],
+    "en": [("Levels", "the current value of each measure (with its unit and how it is counted) "
+                      "and how it stands against its target"),
+           ("Trends", "data over at least three periods (usually the last three years or more), "
+                      "with the direction and size of the change"),
+           ("Comparisons", "comparable data for competitors, industry averages or leaders, "
+                           "benchmark organizations and any applicable standards or limits"),
+           ("Integration", "segments (by product or service, customer group, market, site or "
+                           "workforce group, as relevant) and how the results match your key "
+                           "requirements and strategic objectives")],
+}
+
+
+def question_sections(page: str) -> dict[str, str]:
+    """Each question's block on an answer page, by question id."""
+    return dict(re.findall(r'<section class="question[^"]*" id="q-([^"]+)">(.*?)</section>',
+                           page, flags=re.S))
+
+
+def prompts_in(block: str) -> tuple[str, list[tuple[str, str]]]:
+    """The lead and the (dimension, prompt) pairs of the LeTCI prompts in a block of a page,
+    in the page's own language (the "show both" spans left out)."""
+    found = re.search(r'<div class="answer-prompts"[^>]*>\s*<p class="answer-prompts-lead">'
+                      r'(.*?)</p>(.*?)</dl>', block, flags=re.S)
+    assert found, "no LeTCI prompts here"
+    own = re.sub(r' <span lang="[^"]+" class="other-lang">.*?</span>', "", found.group(2))
+    pairs = re.findall(r"<dt><span[^>]*>(.*?)</span></dt>\s*<dd><span[^>]*>(.*?)</span></dd>",
+                       own, flags=re.S)
+    return html_lib.unescape(found.group(1)), [
+        (html_lib.unescape(title), html_lib.unescape(text)) for title, text in pairs]
+
+
+@pytest.mark.parametrize("headers, lang, lead", [(ZH, "zh", "在回答中说明："),
+                                                 (EN, "en", "In your answer, show:")])
+def test_a_results_item_shows_the_four_letci_prompts_under_each_question(
+        client: FlaskClient, assessment: AssessmentRecord, headers: dict[str, str], lang: str,
+        lead: str) -> None:
+    page = client.get(item_url(assessment, "4.7.3"), headers=headers).get_data(as_text=True)
+    sections = question_sections(page)
+    assert list(sections) == [f"4.7.3.{letter}" for letter in "abcdefgh"]
+    for question_id, block in sections.items():
+        assert prompts_in(block) == (lead, LETCI[lang]), question_id
+        # The text box points at them, and its hint asks for figures, not a process.
+        field = answer_key(question_id)
+        assert re.search(rf'<textarea aria-describedby="prompts-{field} count-{field}"', block)
+    other = "en" if lang == "zh" else "zh"
+    assert LETCI[other][1][1] not in page  # one language unless "show both"
+    both = client.get(item_url(assessment, "4.7.3") + "?both=1",
+                      headers=headers).get_data(as_text=True)
+    block = question_sections(both)["4.7.3.a"]
+    assert prompts_in(block) == (lead, LETCI[lang])
+    for title, prompt in LETCI[other]:
+        assert f'class="other-lang">{html_lib.escape(title)}</span>' in block
+        assert f'class="other-lang">{html_lib.escape(prompt)}</span>' in block
+
+
+@pytest.mark.parametrize("headers", [ZH, EN])
+def test_process_items_and_the_profile_show_no_letci_prompts(
+        client: FlaskClient, assessment: AssessmentRecord, headers: dict[str, str]) -> None:
+    for url in (item_url(assessment, "4.1.2"), item_url(assessment, "4.6.3"),
+                f"/a/{assessment.id}/profile"):
+        page = client.get(url, headers=headers).get_data(as_text=True)
+        assert question_sections(page)
+        assert "answer-prompts" not in page and "prompts-answer_" not in page
+        for _title, prompt in LETCI["zh"] + LETCI["en"]:
+            assert prompt not in page
+    results = client.get(item_url(assessment, "4.7.2"), headers=EN).get_data(as_text=True)
+    process = client.get(item_url(assessment, "4.1.2"), headers=EN).get_data(as_text=True)
+    assert 'placeholder="Name each measure and give its figures' in results
+    assert 'placeholder="Describe who does what' in process
+
+
+def test_read_answers_shows_the_prompts_once_per_results_item(
+        client: FlaskClient, assessment: AssessmentRecord) -> None:
+    for headers, lang, lead in ((ZH, "zh", "本条目的每个回答应说明："),
+                                (EN, "en", "Each answer to this item should show:")):
+        page = client.get(f"/a/{assessment.id}/answers", headers=headers).get_data(as_text=True)
+        blocks = re.findall(r'<h3 id="item-([\d.]+)">.*?</h3>\s*(<div class="answer-prompts".*?'
+                            r'</div>)?', page, flags=re.S)
+        assert [item for item, prompts in blocks if prompts] == [
+            "4.7.2", "4.7.3", "4.7.4", "4.7.5", "4.7.6", "4.7.7"]
+        assert page.count('class="answer-prompts"') == 6  # not under each of the 51 questions
+        assert prompts_in(blocks[-1][1]) == (lead, LETCI[lang])
+
+
 def test_save_answer_then_read_it_back(client: FlaskClient, assessment: AssessmentRecord,
                                        store: Store) -> None:
     response = client.post(item_url(assessment), data={

@@ -1,11 +1,12 @@
 """The performance-excellence framework as data: model, loader and validator."""
 
 from .loader import FrameworkError, cached_framework, check_framework, load_framework
-from .model import Category, Framework, Item, ItemKind, Question, Text
+from .model import Category, Dimension, Framework, Item, ItemKind, Question, Text
 from .validation import Problem
 
 __all__ = [
     "Category",
+    "Dimension",
     "Framework",
     "FrameworkError",
     "Item",

@@ -82,7 +82,8 @@ def _questions(node: dict, key: str = "questions") -> tuple[Question, ...]:
 
 def _guideline(node: dict) -> Guideline:
     dimensions = tuple(
-        Dimension(id=d["id"], title=_text(d["title"]), question=_text(d["question"]))
+        Dimension(id=d["id"], title=_text(d["title"]), question=_text(d["question"]),
+                  prompt=_text(d["prompt"]) if "prompt" in d else None)
         for d in node["dimensions"]
     )
     bands = tuple(

@@ -100,9 +100,18 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
+    """A scoring dimension (ADLI or LeTCI). `question` is what an examiner asks of an answer;
+    `prompt`, when the file gives one, says briefly what a writer covers in every answer."""
+
     id: str
     title: Text
     question: Text
+    prompt: Text | None = None
+
+    @property
+    def answer_prompt(self) -> Text:
+        """What a writer covers for this dimension: the prompt, else the examiner's question."""
+        return self.prompt if self.prompt is not None else self.question
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +238,14 @@ class Framework:
         before = self._items[order[index - 1]] if index > 0 else None
         after = self._items[order[index + 1]] if index + 1 < len(order) else None
         return before, after
+
+    def answer_prompts(self, item: Item | None) -> tuple[Dimension, ...]:
+        """The fixed sub-prompts every answer on an item's page covers: the results guideline's
+        dimensions (levels, trends, comparisons, integration) for a results item, whose questions
+        ask only which measures and what they show; none for a process item or the profile."""
+        if item is None or item.kind is not ItemKind.RESULTS:
+            return ()
+        return self.scoring.guidelines[ItemKind.RESULTS].dimensions
 
     def iter_questions(self) -> Iterator[Question]:
         """Every question asked (not the retired ones), profile first, in framework order."""

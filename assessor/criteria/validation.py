@@ -277,6 +277,8 @@ class FrameworkValidator:
                 dimension_ids.append(str(dimension.get("id")))
                 self._text(dimension, "title", f"{entry} dimension {dimension.get('id')}")
                 self._text(dimension, "question", f"{entry} dimension {dimension.get('id')}")
+                if "prompt" in dimension:  # optional: the writer's prompt
+                    self._text(dimension, "prompt", f"{entry} dimension {dimension.get('id')}")
         bands = [b for b in (self._mapping(raw, f"{entry}.bands", guideline)
                              for raw in self._list(guideline, "bands", entry)) if b]
         for band in bands:
