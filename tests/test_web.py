@@ -412,3 +412,11 @@ def test_an_expired_form_on_a_page_one_may_not_write_is_refused_not_a_crash(csrf
     client = sign_in_client(csrf_app, "writer")
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x"})
     assert response.status_code == 403
+
+
+def test_fields_without_errors_carry_no_aria_invalid(client: FlaskClient,
+                                                     assessment: AssessmentRecord) -> None:
+    """aria-invalid is "true" on a field with an error and absent otherwise (never "None")."""
+    for url in (item_url(assessment), f"/a/{assessment.id}/profile", "/account"):
+        page = client.get(url).get_data(as_text=True)
+        assert "aria-invalid" not in page, url
