@@ -63,4 +63,129 @@ document.addEventListener("DOMContentLoaded", () => {
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
   }
+
+  keepDrafts();
 });
+
+// Drafts kept in this browser. What is typed into a form marked data-warn-unsaved (answers,
+// review entries, consensus) is copied to localStorage as it is typed, per signed-in user and
+// page. Whatever happens to the save (signed out meanwhile, the session expired, the server
+// down, the tab closed), the next time that user opens the page the text comes back, with a
+// note that it is not saved yet. The draft is removed when the page says its save went through
+// (a success message and no error or warning after the form was sent), or when, without an
+// error, the page shows what the draft holds (spacing aside: the server trims and re-lines
+// what it stores). Drafts older than DRAFT_DAYS are removed too.
+const DRAFT_PREFIX = "assessor.draft:";
+const DRAFT_DAYS = 30;
+
+const storage = () => {
+  try { return window.localStorage; } catch (error) { return null; }  // blocked by the browser
+};
+
+// The fields a draft holds: what a person types or picks, and the hidden fields that go with
+// it (the revision each answer was written against), never the CSRF token or a password.
+const draftFields = (form) => Array.from(form.elements).filter((field) =>
+  field.name && field.name !== "csrf_token" && !field.matches(":disabled") &&
+  (field.tagName === "TEXTAREA" || field.tagName === "SELECT" ||
+   (field.tagName === "INPUT" && ["text", "number", "hidden", "search"].includes(field.type))));
+const typed = (field) => field.type !== "hidden";
+const sameText = (one, other) => one.replace(/\s+/g, " ").trim() === other.replace(/\s+/g, " ").trim();
+
+function keepDrafts() {
+  const store = storage();
+  const owner = document.body.dataset.user;
+  if (!store) return;
+  const now = Date.now();
+  for (let index = store.length - 1; index >= 0; index -= 1) {  // forget old drafts
+    const key = store.key(index);
+    if (!key || !key.startsWith(DRAFT_PREFIX)) continue;
+    try {
+      if (now - JSON.parse(store.getItem(key)).at > DRAFT_DAYS * 86400000) store.removeItem(key);
+    } catch (error) { store.removeItem(key); }
+  }
+  showWaitingDrafts(store);
+  if (!owner) return;
+  const refused = document.querySelector(".flash-error, .flash-warning") !== null;
+  const succeeded = !refused && document.querySelector(".flash-success") !== null;
+  document.querySelectorAll("form[data-warn-unsaved]").forEach((form, number) => {
+    const key = `${DRAFT_PREFIX}${owner}:${window.location.pathname}:${number}`;
+    const save = (sent = false) => {
+      const values = {};
+      for (const field of draftFields(form)) values[field.name] = field.value;
+      try { store.setItem(key, JSON.stringify({ at: Date.now(), sent, values })); } catch (error) {
+        // full or blocked: the page still works, only without a kept draft
+      }
+    };
+    let timer = null;
+    const later = () => { clearTimeout(timer); timer = setTimeout(save, 300); };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", () => { clearTimeout(timer); timer = null; save(true); });
+    window.addEventListener("pagehide", () => { if (timer) { clearTimeout(timer); save(); } });
+
+    let draft = null;
+    try { draft = JSON.parse(store.getItem(key)); } catch (error) { draft = null; }
+    if (!draft || !draft.values) return;
+    if (draft.sent && succeeded) { store.removeItem(key); return; }  // the save went through
+    const fields = draftFields(form).filter((field) => field.name in draft.values);
+    const changed = fields.filter((field) =>
+      typed(field) && !sameText(field.value, String(draft.values[field.name])));
+    if (!changed.length) {
+      if (!refused) store.removeItem(key);  // nothing new: the page holds it all
+      return;
+    }
+    const before = new Map(fields.map((field) => [field, field.value]));
+    for (const field of fields) {
+      if (!typed(field) || changed.includes(field)) field.value = draft.values[field.name];
+    }
+    for (const field of changed) field.dispatchEvent(new Event("input", { bubbles: true }));
+    save();  // restored, not sent: a later success message elsewhere does not remove it
+    const editor = form.closest("details");
+    if (editor) editor.open = true;
+    form.before(restoredNote(new Date(draft.at), () => {
+      for (const [field, value] of before) field.value = value;
+      for (const field of changed) field.dispatchEvent(new Event("input", { bubbles: true }));
+      store.removeItem(key);
+    }));
+  });
+}
+
+// "Restored from this browser, not yet saved", with the time it was typed and a button that
+// puts back what the server sent. The wording comes from the page, in its language.
+function restoredNote(when, discard) {
+  const wording = document.body.dataset;
+  const note = document.createElement("p");
+  note.className = "flash flash-warning draft-note";
+  note.setAttribute("role", "status");
+  note.dataset.draftNote = "";
+  const time = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+    { dateStyle: "medium", timeStyle: "short" }).format(when);
+  note.textContent = fill(wording.draftRestored || "{time}", { time }) + " ";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button";
+  button.textContent = wording.draftDiscard || "×";
+  button.addEventListener("click", () => { discard(); note.remove(); });
+  note.append(button);
+  return note;
+}
+
+// On the sign-in page: say that text typed on the page one is sent back to is kept here.
+function showWaitingDrafts(store) {
+  const form = document.querySelector("main form");
+  const next = new URLSearchParams(window.location.search).get("next");
+  const wording = document.body.dataset.draftWaiting;
+  if (!form || !next || !wording || document.body.dataset.user) return;
+  const path = next.split("?")[0];
+  for (let index = 0; index < store.length; index += 1) {
+    const key = store.key(index) || "";
+    if (key.startsWith(DRAFT_PREFIX) && key.split(":").slice(2, -1).join(":") === path) {
+      const note = document.createElement("p");
+      note.className = "flash flash-warning draft-note";
+      note.setAttribute("role", "status");
+      note.textContent = wording;
+      form.before(note);
+      return;
+    }
+  }
+}

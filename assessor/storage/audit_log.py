@@ -15,7 +15,7 @@ from filelock import FileLock
 
 from ..audit import AuditEntry, AuditLog
 from ..clock import utc_now
-from .files import sync_data
+from .files import AuditUnavailable, sync_data
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -32,13 +32,16 @@ class AuditFile:
                            action=action, detail=dict(detail))
         line = json.dumps({"at": entry.at, "user": entry.user, "action": entry.action,
                            "detail": entry.detail}, ensure_ascii=False) + "\n"
-        with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line.encode("utf-8"))
-                sync_data(fd)  # an append: its data and the new size
-            finally:
-                os.close(fd)
+        try:
+            with self._lock:
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                try:
+                    os.write(fd, line.encode("utf-8"))
+                    sync_data(fd)  # an append: its data and the new size
+                finally:
+                    os.close(fd)
+        except OSError as error:  # the lock file too: a full or read-only disk
+            raise AuditUnavailable(self.path, error) from error
         return entry
 
     def copy_to(self, target: Path) -> Path:

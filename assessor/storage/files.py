@@ -49,6 +49,35 @@ class SchemaTooNew(DataFileError):
     pass
 
 
+class _WriteFailed(DataFileError, OSError):
+    """A write the disk refused (full, read-only, any I/O error): still an OSError with the
+    original errno for callers that catch those, and a DataFileError naming the file."""
+
+    def __init__(self, path: Path, error: OSError, reason: str) -> None:
+        super().__init__(path, f"{reason} ({error.strerror or error})")
+        self.error = error
+        self.errno, self.strerror = error.errno, error.strerror
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+class StorageUnavailable(_WriteFailed):
+    """A change that could not be written: nothing of it was stored, and the file on disk is
+    still the whole previous version."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(path, error, "cannot be written; the change was not stored")
+
+
+class AuditUnavailable(_WriteFailed):
+    """An audit entry that could not be appended. The change it describes was stored before:
+    callers must not report that change as lost."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(path, error, "cannot be appended to; the entry was not recorded")
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in this folder durable (a no-op where folders cannot be opened)."""
     with contextlib.suppress(OSError):
@@ -240,8 +269,15 @@ class DataFile:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold this file's thread and process locks (no other writer can start meanwhile)."""
-        with self._thread_lock, self._file_lock:
-            yield
+        with self._thread_lock:
+            try:  # a read-only or full disk refuses the lock file already
+                self._file_lock.acquire()
+            except OSError as error:
+                raise StorageUnavailable(self.path, error) from error
+            try:
+                yield
+            finally:
+                self._file_lock.release()
 
     def documents(self, table: str) -> Iterator[Mapping[str, Any]]:
         """The documents of one table as read-only mappings: the fast path for page views."""
@@ -286,7 +322,10 @@ class DataFile:
                     "1", {"schema": SCHEMA_VERSION}
                 )
                 payload = encode(storage.tables)
-                atomic_write_bytes(self.path, payload)
+                try:
+                    atomic_write_bytes(self.path, payload)
+                except OSError as error:
+                    raise StorageUnavailable(self.path, error) from error
                 # The next read finds these very bytes on disk: no need to parse them again.
                 _PARSED.put(self.path, payload, storage.tables)
 

@@ -36,6 +36,7 @@ from ..report import format_points
 from ..review import Review, all_reviews
 from ..settings import load_settings
 from ..stats import AGREEMENT_LABELS, NoKendallW
+from ..storage.files import StorageUnavailable
 from .context import (
     AssessmentContext,
     answers_refusals,
@@ -44,7 +45,8 @@ from .context import (
     load_assessment,
     utc_now,
 )
-from .messages import consensus_error, kendall_reason, text_kept_after_expiry
+from .errors import kept_text, record_event, storage_error_page
+from .messages import consensus_error, kendall_reason
 from .statement_forms import ConsensusForm
 
 bp = Blueprint("consensus", __name__, url_prefix="/a/<assessment_id>/consensus")
@@ -115,7 +117,7 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
         except ConsensusError as error:  # the form checks the same first
             flash(_("Nothing was saved: %(reason)s", reason=consensus_error(error)), "error")
             return _render(ctx, discussed, form, record, reviews, factors), 400
-        ctx.record_event("consensus_set", item=discussed.id, score=record.score)
+        record_event(ctx, "consensus_set", item=discussed.id, score=record.score)
         points = discussed.points_for(record.score)
         flash(_("Consensus on %(item)s recorded: %(score)d%% of %(available)d points = "
                 "%(points)s points.", item=discussed.id, score=record.score,
@@ -127,17 +129,21 @@ def item(assessment_id: str, item_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(CSRFError)
+@bp.errorhandler(StorageUnavailable)
 @answers_refusals
-def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
-    """An expired or missing CSRF token records nothing, but gives the rationale back."""
+def keep_text_of_unsaved_form(error: CSRFError | StorageUnavailable):  # type: ignore[no-untyped-def]
+    """An expired or missing CSRF token, or a disk that cannot be written, records nothing,
+    but gives the score, rationale and statements back as typed."""
+    if isinstance(error, StorageUnavailable) and request.endpoint != "consensus.item":
+        return storage_error_page(error)
     assessment_id, item_id = request.view_args["assessment_id"], request.view_args["item_id"]
     ctx = load_assessment(assessment_id, Action.SET_CONSENSUS, item_id)
     discussed = item_or_404(ctx, item_id)
     factors = key_factors(ctx.data)
     form = ConsensusForm(ctx.framework.scoring.step, {factor.id for factor in factors})
-    flash(text_kept_after_expiry(error.description), "error")
+    status = kept_text(error)
     return _render(ctx, discussed, form, consensus_records(ctx.data).get(discussed.id),
-                   all_reviews(ctx.data), factors), 400
+                   all_reviews(ctx.data), factors), status
 
 
 @bp.get("/calibration", endpoint="calibration")

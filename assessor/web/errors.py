@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from ..storage.files import DataFileError
-from .messages import csrf_reason
+from ..storage.files import AuditUnavailable, DataFileError, StorageUnavailable
+from .messages import csrf_reason, text_kept_after_expiry
+
+if TYPE_CHECKING:
+    from .context import AssessmentContext
 
 _ADVICE = {
     400: _l("The request could not be understood. Go back, reload the page and try again."),
@@ -41,6 +48,73 @@ def description(error: HTTPException) -> str:
     return str(error.description or "")
 
 
+def log_storage_failure(error: StorageUnavailable) -> None:
+    """The administrator's record of a write that failed: the file, the reason, the trace."""
+    current_app.logger.error("could not store a change: %s", error, exc_info=error)
+
+
+def kept_text(error: CSRFError | StorageUnavailable) -> int:
+    """For a form whose page comes back with the text as posted: flash why nothing was saved
+    and return the status of that page (503 when the server could not write, 400 for an
+    expired form)."""
+    if isinstance(error, StorageUnavailable):
+        log_storage_failure(error)
+        flash(_("Nothing was saved: the server could not store your text (its disk may be full "
+                "or read-only). Your text is kept below: copy it somewhere safe, or try saving "
+                "again later. The administrator finds the error in the server's log."), "error")
+        return 503
+    flash(text_kept_after_expiry(error.description), "error")
+    return 400
+
+
+def storage_error_page(error: StorageUnavailable):  # type: ignore[no-untyped-def]
+    """The page of a write that failed where there is no text form to give back."""
+    log_storage_failure(error)
+    return render_template(
+        "error.html", code=503, title=_l("Nothing was saved"),
+        message=_l("The server could not store what you sent: its disk may be full or "
+                   "read-only. Nothing was saved."),
+        advice=_l("Go back to the form (your browser usually still holds what you typed), "
+                  "copy your text somewhere safe and try again later. The administrator "
+                  "finds the error in the server's log."),
+    ), 503
+
+
+def audit_not_written(error: AuditUnavailable) -> None:
+    """A change was stored but its audit entry could not be written: log it, and tell the
+    person the truth (saved; the trail misses it; the administrator can see why)."""
+    current_app.logger.error("a change was stored, but its audit entry was not: %s", error,
+                             exc_info=error)
+    flash(_("Your change is saved, but the audit trail could not record it (the server could "
+            "not write to it). The administrator finds the error in the server's log."),
+          "warning")
+
+
+def record_event(ctx: AssessmentContext, action: str, **detail: object) -> None:
+    """`ctx.record_event`, for a view that goes on after it (its success message, a page
+    with conflicts): an audit entry that cannot be written is logged and the person warned."""
+    try:
+        ctx.record_event(action, **detail)
+    except AuditUnavailable as error:
+        audit_not_written(error)
+
+
+def _page_after_audit_failure() -> str:
+    """Where a view whose change was stored, but not its audit entry, would have led: the page
+    itself if it can be shown, else the page the form was on, else the home page."""
+    if request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
+        return request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        try:
+            current_app.url_map.bind(request.host).match(referrer.path, method="GET")
+        except HTTPException:  # not a page of this site (or one that moved)
+            pass
+        else:
+            return referrer.path
+    return url_for("home.index")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -56,6 +130,15 @@ def init_app(app: Flask) -> None:
             advice=_l("Nothing was saved. Go back, copy your text if needed, reload the page "
                       "and save again."),
         ), 400
+
+    # Pages with a text form give the text back instead (kept_text, in their blueprint).
+    app.register_error_handler(StorageUnavailable, storage_error_page)
+
+    @app.errorhandler(AuditUnavailable)
+    def audit_unavailable(error: AuditUnavailable):  # type: ignore[no-untyped-def]
+        # The change itself was stored (the trail is written after it): say so, never "failed".
+        audit_not_written(error)
+        return redirect(_page_after_audit_failure())
 
     @app.errorhandler(DataFileError)
     def data_error(error: DataFileError):  # type: ignore[no-untyped-def]

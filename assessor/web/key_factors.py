@@ -12,8 +12,16 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from ..access import Action
-from ..key_factors import MAX_KEY_FACTORS, KeyFactorError, key_factors, save_key_factors
-from .context import load_assessment
+from ..key_factors import (
+    MAX_KEY_FACTORS,
+    KeyFactor,
+    KeyFactorError,
+    key_factors,
+    save_key_factors,
+)
+from ..storage.files import StorageUnavailable
+from .context import AssessmentContext, answers_refusals, load_assessment
+from .errors import kept_text, record_event
 from .forms import Form
 from .messages import key_factor_error
 from .team import SETUP_PREFIX
@@ -39,12 +47,18 @@ def key_factors_form_class(factor_ids: tuple[str, ...]) -> type[FlaskForm]:
     return KeyFactorsForm
 
 
-@bp.route("/key-factors", methods=["GET", "POST"], endpoint="index")
-def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
+def _load(assessment_id: str) -> tuple[AssessmentContext, list[KeyFactor], FlaskForm]:
+    """The context, the stored key factors and the form (with what was posted, on a POST)."""
     ctx = load_assessment(assessment_id, Action.EDIT_KEY_FACTORS)
     factors = key_factors(ctx.data)
     form = key_factors_form_class(tuple(f.id for f in factors))(
         data={factor.id: factor.text for factor in factors})
+    return ctx, factors, form
+
+
+@bp.route("/key-factors", methods=["GET", "POST"], endpoint="index")
+def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
+    ctx, factors, form = _load(assessment_id)
     if form.validate_on_submit():
         try:
             saved = save_key_factors(
@@ -55,7 +69,7 @@ def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
                     reason=key_factor_error(error)), "error")
         else:
             kept = {factor.id for factor in saved}
-            ctx.record_event("key_factors_saved",
+            record_event(ctx, "key_factors_saved",
                              factors=[{"id": f.id, "text": f.text} for f in saved],
                              removed=[f.id for f in factors if f.id not in kept])
             flash(_("Key factors saved (%(count)d).", count=len(saved)), "success")
@@ -63,6 +77,18 @@ def edit_key_factors(assessment_id: str):  # type: ignore[no-untyped-def]
     elif form.errors:
         flash(_("The key factors were not saved: see the messages below."), "error")
     # A POST that gets here saved nothing.
+    return _render(ctx, factors, form), 400 if request.method == "POST" else 200
+
+
+@bp.errorhandler(StorageUnavailable)
+@answers_refusals
+def keep_text_of_unsaved_form(error: StorageUnavailable):  # type: ignore[no-untyped-def]
+    """A disk that cannot be written saves nothing, but gives the typed key factors back."""
+    ctx, factors, form = _load(request.view_args["assessment_id"])
+    status = kept_text(error)
+    return _render(ctx, factors, form), status
+
+
+def _render(ctx: AssessmentContext, factors: list[KeyFactor], form: FlaskForm) -> str:
     return render_template("team_key_factors.html", ctx=ctx, form=form, factors=factors,
-                           new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS,
-                           ), 400 if request.method == "POST" else 200
+                           new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS)

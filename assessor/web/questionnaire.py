@@ -25,6 +25,7 @@ from ..i18n import localized, phase_name, show_both
 from ..progress import assessment_progress, length_budget, of_questions
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
+from ..storage.files import StorageUnavailable
 from .context import (
     AssessmentContext,
     answers_refusals,
@@ -33,8 +34,8 @@ from .context import (
     refusal,
     utc_now,
 )
+from .errors import kept_text, record_event, storage_error_page
 from .forms import answer_field, answers_form_class, normalized_text, revision_field
-from .messages import text_kept_after_expiry
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 
@@ -154,8 +155,8 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
                     "what you need.", phase=phase_name(changed.current)), "error")
             return _render_page(ctx, section, form, load_answers(ctx.data), {}), 409
         if result.saved:
-            ctx.record_event("answers_saved", section=section.id,
-                             questions=[answer.question for answer in result.saved])
+            record_event(ctx, "answers_saved", section=section.id,
+                         questions=[answer.question for answer in result.saved])
         if not result.conflicts:
             flash(_saved_message(len(result.saved)), "success")
             return redirect(section.url)
@@ -188,15 +189,20 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
 
 
 @bp.errorhandler(CSRFError)
+@bp.errorhandler(StorageUnavailable)
 @answers_refusals
-def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
-    """An expired or missing CSRF token saves nothing, but gives the person their text back."""
+def keep_text_of_unsaved_form(error: CSRFError | StorageUnavailable):  # type: ignore[no-untyped-def]
+    """An expired or missing CSRF token, or a disk that cannot be written, saves nothing, but
+    gives the person their text back (with the revisions their page showed)."""
+    if isinstance(error, StorageUnavailable) and request.endpoint not in (
+            "questionnaire.item", "questionnaire.profile"):
+        return storage_error_page(error)  # no text form on this page
     item_id = request.view_args.get("item_id")
     ctx = _load_for(request.view_args["assessment_id"], item_id)
     section = _item_section(ctx, item_id) if item_id else _profile_section(ctx)
     form = answers_form_class(section.questions)()
-    flash(text_kept_after_expiry(error.description), "error")
-    return _render_page(ctx, section, form, load_answers(ctx.data), {}), 400
+    status = kept_text(error)
+    return _render_page(ctx, section, form, load_answers(ctx.data), {}), status
 
 
 def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from ..review import (
     submit,
     visible_to_examiner,
 )
+from ..storage.files import StorageUnavailable
 from ..team import holders
 from .context import (
     AssessmentContext,
@@ -37,7 +38,8 @@ from .context import (
     load_assessment,
     utc_now,
 )
-from .messages import csrf_reason, review_error, text_kept_after_expiry
+from .errors import kept_text, record_event, storage_error_page
+from .messages import csrf_reason, review_error
 from .statement_forms import ReviewForm, note_field, review_form_class
 
 bp = Blueprint("review", __name__, url_prefix="/a/<assessment_id>/review")
@@ -94,12 +96,12 @@ def _store(ctx: AssessmentContext, entry: Review, submitting: bool) -> None:
     if submitting:
         submit(ctx.data, entry, step, utc_now())
         # No score in the trail: coordinators and leaders read it, and scores stay blind.
-        ctx.record_event("score_submitted", item=entry.item)
+        record_event(ctx, "score_submitted", item=entry.item)
         flash(_("Your review of item %(item)s is submitted and now read-only. Other examiners' "
                 "submitted reviews of this item are shown below.", item=entry.item), "success")
     else:
         save_draft(ctx.data, entry, step, utc_now())
-        ctx.record_event("review_draft_saved", item=entry.item)
+        record_event(ctx, "review_draft_saved", item=entry.item)
         flash(_("Draft saved. Only you can see it until you submit."), "success")
 
 
@@ -111,16 +113,20 @@ def reopen_entry(assessment_id: str, item_id: str, examiner: str):  # type: igno
     except ReviewError as error:
         flash(review_error(error), "error")
     else:
-        ctx.record_event("review_reopened", item=item_id, examiner=examiner)
+        record_event(ctx, "review_reopened", item=item_id, examiner=examiner)
         flash(_("Reopened %(examiner)s's review of item %(item)s: they can edit and submit it "
                 "again.", examiner=examiner, item=item_id), "success")
     return redirect(url_for("review.index", assessment_id=ctx.record.id))
 
 
 @bp.errorhandler(CSRFError)
+@bp.errorhandler(StorageUnavailable)
 @answers_refusals
-def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
-    """An expired or missing CSRF token saves nothing; an examiner gets their text back."""
+def keep_text_of_unsaved_form(error: CSRFError | StorageUnavailable):  # type: ignore[no-untyped-def]
+    """An expired or missing CSRF token, or a disk that cannot be written, saves nothing; an
+    examiner gets their text back."""
+    if isinstance(error, StorageUnavailable) and request.endpoint != "review.item":
+        return storage_error_page(error)  # reopening an entry: no text to give back
     if request.endpoint != "review.item":
         flash(_("Nothing was changed: the form had expired or did not come from this page "
                 "(%(reason)s) Try again from this page.", reason=csrf_reason(error.description)),
@@ -128,9 +134,9 @@ def keep_text_of_expired_form(error: CSRFError):  # type: ignore[no-untyped-def]
         return redirect(url_for("review.index", assessment_id=request.view_args["assessment_id"]))
     ctx, scored, factors, form = _load_entry(request.view_args["assessment_id"],
                                              request.view_args["item_id"])
-    flash(text_kept_after_expiry(error.description), "error")
+    status = kept_text(error)
     return _render(ctx, scored, form, review_of(ctx.data, scored.id, ctx.user.username),
-                   factors), 400
+                   factors), status
 
 
 def _load_entry(assessment_id: str, item_id: str
