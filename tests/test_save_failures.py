@@ -322,3 +322,24 @@ def test_a_post_only_page_whose_audit_entry_failed_goes_back_to_its_form(
     assert response.headers["Location"] == team_page
     assert "wendy" in store.assessment_data(assessment.id).team.members()
     assert AUDIT_MISSED["en"] in page_text(client.get(team_page))
+
+
+def test_a_folder_that_cannot_be_made_answers_503_too(
+        sign_in: Callable[..., FlaskClient], store: Store, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    admin = sign_in("boss", is_admin=True)
+    make_folder = Path.mkdir
+
+    def read_only_organizations(folder: Path, *args: object, **kwargs: object) -> None:
+        if folder.parent.name == "organizations":  # a new organization's folder (its trail)
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+        make_folder(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", read_only_organizations)
+    with caplog.at_level(logging.ERROR):
+        response = admin.post("/assessments/new", data={
+            "organization": "new", "new_organization": "Harbour Foods", "cycle": "2027",
+            "framework": "gbt19580-2012.yaml"})
+    assert response.status_code == 503
+    assert "could not store what you sent, or not all of it" in page_text(response)
+    assert any(record.exc_info for record in caplog.records)

@@ -9,7 +9,7 @@ from flask import Flask, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from ..storage.files import AuditUnavailable, DataFileError, StorageUnavailable
 from .messages import csrf_reason, text_kept_after_expiry
@@ -48,7 +48,7 @@ def description(error: HTTPException) -> str:
     return str(error.description or "")
 
 
-def log_storage_failure(error: StorageUnavailable) -> None:
+def log_storage_failure(error: OSError) -> None:
     """The administrator's record of a write that failed: the file, the reason, the trace."""
     current_app.logger.error("could not store a change: %s", error, exc_info=error)
 
@@ -67,7 +67,7 @@ def kept_text(error: CSRFError | StorageUnavailable) -> int:
     return 400
 
 
-def storage_error_page(error: StorageUnavailable):  # type: ignore[no-untyped-def]
+def storage_error_page(error: OSError):  # type: ignore[no-untyped-def]
     """The page of a write that failed where there is no text form to give back."""
     log_storage_failure(error)
     return render_template(
@@ -133,6 +133,21 @@ def init_app(app: Flask) -> None:
 
     # Pages with a text form give the text back instead (kept_text, in their blueprint).
     app.register_error_handler(StorageUnavailable, storage_error_page)
+
+    @app.errorhandler(OSError)
+    def io_error(error: OSError):  # type: ignore[no-untyped-def]
+        # Any other I/O error (a new organization's folder that cannot be made): part of the
+        # change may be stored, so the page does not say "nothing"; the usual 500 on a GET.
+        log_storage_failure(error)
+        if request.method != "POST":
+            return http_error(InternalServerError())
+        return render_template(
+            "error.html", code=503, title=_l("The server could not write"),
+            message=_l("The server could not store what you sent, or not all of it: its disk "
+                       "may be full or read-only."),
+            advice=_l("Copy your text somewhere safe, check what was saved and try again later. "
+                      "The administrator finds the error in the server's log."),
+        ), 503
 
     @app.errorhandler(AuditUnavailable)
     def audit_unavailable(error: AuditUnavailable):  # type: ignore[no-untyped-def]
