@@ -17,11 +17,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from assessor import create_app
 from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, load_answers, save_answers
+from assessor.consensus import consensus_records
 from assessor.extensions import USERS_KEY, store_of
 from assessor.key_factors import save_key_factors
 from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
-from assessor.review import review_of
+from assessor.review import Review, review_of, submit
 from assessor.team import add_role, assign
 
 from .browser import launch, serve, sign_in_page
@@ -211,3 +212,35 @@ def test_review_notes_typed_when_signed_out_come_back_and_a_saved_draft_leaves_n
     page.reload()  # the server trimmed and re-lined the text: still no draft left to restore
     expect(page.locator("[data-draft-note]")).to_have_count(0)
     expect(page.locator("#strengths")).to_have_value("Monthly reviews #K1")
+
+
+def test_a_consensus_rationale_typed_when_the_session_ended_comes_back(
+        app: Flask, assessment: AssessmentRecord, page: Page, base_url: str) -> None:
+    store = store_of(app)
+    data = store.assessment_data(assessment.id)
+    add_role(data, "other", Role.EXAMINER)
+    assign(data, "other", Role.EXAMINER, ["4.1.2"])
+    move_to(data, Phase.REVIEW)
+    submit(data, Review(item="4.1.2", examiner="other", score=50), 5, "2026-02-01T00:00:00+00:00")
+    move_to(data, Phase.CONSENSUS)
+    consensus_url = f"{base_url}/a/{assessment.id}/consensus/items/4.1.2"
+    sign_in_page(page, base_url, COORDINATOR)
+    page.goto(consensus_url)
+    page.locator("#score").fill("55")
+    page.locator("#rationale").fill("Deployed in every plant; little evaluation yet.")
+    app.extensions[USERS_KEY].revoke_sessions(COORDINATOR)
+    page.get_by_role("button", name="Record the consensus").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    sign_in_to(page, COORDINATOR)
+    expect(page).to_have_url(consensus_url)
+    expect(page.locator("[data-draft-note]")).to_contain_text(RESTORED)
+    expect(page.locator("#rationale")).to_have_value(
+        "Deployed in every plant; little evaluation yet.")
+    expect(page.locator("#score")).to_have_value("55")
+    page.get_by_role("button", name="Record the consensus").click()
+    expect(page.locator(".flash-success")).to_contain_text("Consensus on 4.1.2 recorded")
+    assert consensus_records(data)["4.1.2"].rationale == (
+        "Deployed in every plant; little evaluation yet.")
+    page.reload()
+    expect(page.locator("[data-draft-note]")).to_have_count(0)
