@@ -225,8 +225,24 @@ def test_other_forms_answer_503_with_the_reason(
             "variance_threshold": "20"})
     assert response.status_code == 503
     page = page_text(response)
-    assert "Nothing was saved" in page and "copy your text" in page
+    assert "Nothing was saved" in page and "copy it somewhere safe" in page
     assert any(record.exc_info for record in caplog.records)
+
+
+def test_a_form_not_shown_again_gives_back_what_was_typed_but_no_password(
+        sign_in: Callable[..., FlaskClient], break_disk: Callable[[], None]) -> None:
+    admin = sign_in("boss", is_admin=True)
+    break_disk()
+    response = admin.post("/organizations/new", data={"name": "Harbour 食品 <Co>"})
+    assert response.status_code == 503
+    assert "<textarea readonly" in response.get_data(as_text=True)
+    assert "Harbour 食品 &lt;Co&gt;" in response.get_data(as_text=True)
+    response = admin.post("/admin/users", data={
+        "username": "newcomer", "display_name": "New Comer", "password": "secret password 1",
+        "confirm": "secret password 1"})
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "New Comer" in page and "secret password 1" not in page
 
 
 # -- the audit trail ------------------------------------------------------------------------------

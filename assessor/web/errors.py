@@ -67,16 +67,25 @@ def kept_text(error: CSRFError | StorageUnavailable) -> int:
     return 400
 
 
+def typed_values() -> list[str]:
+    """What the person typed into the form that could not be stored, to give it back: every
+    non-empty field but passwords, tokens and the hidden bookkeeping of revisions."""
+    return [value for name, value in request.form.items(multi=True)
+            if value.strip() and "password" not in name and "confirm" not in name
+            and name not in ("csrf_token", "next") and not name.startswith("revision_")]
+
+
 def storage_error_page(error: OSError):  # type: ignore[no-untyped-def]
-    """The page of a write that failed where there is no text form to give back."""
+    """The page of a write that failed where the form itself is not shown again: it says
+    nothing was saved and gives back what was typed, to copy."""
     log_storage_failure(error)
     return render_template(
         "error.html", code=503, title=_l("Nothing was saved"),
         message=_l("The server could not store what you sent: its disk may be full or "
                    "read-only. Nothing was saved."),
-        advice=_l("Go back to the form (your browser usually still holds what you typed), "
-                  "copy your text somewhere safe and try again later. The administrator "
-                  "finds the error in the server's log."),
+        advice=_l("What you typed is below: copy it somewhere safe and try again later. The "
+                  "administrator finds the error in the server's log."),
+        typed=typed_values(),
     ), 503
 
 
