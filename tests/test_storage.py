@@ -32,7 +32,15 @@ from assessor.answers import AnswerEdit, load_answers, save_answers, unanswered
 from assessor.criteria import load_framework
 from assessor.organizations import AssessmentRecord
 from assessor.storage import files
-from assessor.storage.files import DataFile, DataFileError, SchemaTooNew, read_tables
+from assessor.storage.files import (
+    DataFile,
+    DataFileError,
+    SchemaTooNew,
+    atomic_write_bytes,
+    encode,
+    one_read_per_file,
+    read_tables,
+)
 from assessor.storage.repositories import TinyAssessmentData
 from assessor.storage.store import Store
 from assessor.team import add_role
@@ -571,3 +579,20 @@ def test_refused_snapshot_write_leaves_no_trace(answered_file: DataFile,
     with answered_file.transaction() as db:  # an unrelated change, saved
         db.table(ENTRIES).insert({"n": 0})
     assert load_answers(_data(answered_file.path)) == answers
+
+
+def test_one_read_per_file_gives_one_version_and_sees_its_own_writes(tmp_path: Path) -> None:
+    data_file = DataFile(tmp_path / "assessment.json")
+    with data_file.transaction() as db:
+        db.table(ENTRIES).insert({"n": 1})
+    with one_read_per_file():
+        assert len(data_file.read().table(ENTRIES)) == 1
+        # Another process replaces the file: this request keeps the version it saw...
+        other = read_tables(data_file.path) | {ENTRIES: {"1": {"n": 1}, "2": {"n": 2}}}
+        atomic_write_bytes(data_file.path, encode(other))
+        assert len(data_file.read().table(ENTRIES)) == 1
+        # ...but a write reads afresh under its lock, and the reads after it see that write.
+        with data_file.transaction() as db:
+            db.table(ENTRIES).insert({"n": 3})
+        assert len(data_file.read().table(ENTRIES)) == 3
+    assert len(DataFile(data_file.path).read().table(ENTRIES)) == 3

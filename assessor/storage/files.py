@@ -18,6 +18,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -130,6 +131,22 @@ def encode(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# Inside one_read_per_file(): the tables each file was read as, so that one request reads each
+# file once (a page asks a file many times) and sees one version of it throughout.
+_SEEN: ContextVar[dict[Path, dict[str, Any]] | None] = ContextVar("assessor_seen", default=None)
+
+
+@contextlib.contextmanager
+def one_read_per_file() -> Iterator[None]:
+    """Within the block, each data file is read from disk once (and again after this process
+    writes it); writes always read afresh under their lock. For one web request."""
+    token = _SEEN.set({})
+    try:
+        yield
+    finally:
+        _SEEN.reset(token)
+
+
 def read_tables(path: Path) -> dict[str, Any]:
     """Read a TinyDB file written by us; refuse a corrupt one or one from a newer assessor.
 
@@ -138,6 +155,16 @@ def read_tables(path: Path) -> dict[str, Any]:
     unlike inode and mtime, cannot be fooled by coarse timestamps or recycled inodes). Callers
     must not change what it returns; transactions work on a copy.
     """
+    seen = _SEEN.get()
+    if seen is not None and path in seen:
+        return seen[path]
+    tables = _read_fresh(path)
+    if seen is not None:
+        seen[path] = tables
+    return tables
+
+
+def _read_fresh(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as file:
             raw = file.read()
@@ -312,7 +339,7 @@ class DataFile:
     def transaction(self) -> Iterator[TinyDB]:
         """A TinyDB whose changes are written once, atomically, when the block ends cleanly."""
         with self.locked():
-            tables = _copy_tables(read_tables(self.path))
+            tables = _copy_tables(_read_fresh(self.path))
             db = TinyDB(tables, True, storage=_SnapshotStorage)
             yield db
             storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
@@ -328,6 +355,8 @@ class DataFile:
                     raise StorageUnavailable(self.path, error) from error
                 # The next read finds these very bytes on disk: no need to parse them again.
                 _PARSED.put(self.path, payload, storage.tables)
+                if (seen := _SEEN.get()) is not None:
+                    seen[self.path] = storage.tables
 
     def exists(self) -> bool:
         return self.path.exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from argon2 import PasswordHasher, profiles
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_wtf import CSRFProtect
 
 from ..access import Action, Role
 from ..extensions import STORE_KEY, USERS_KEY
 from ..rendering import render_markdown
+from ..storage.files import one_read_per_file
 from ..storage.store import Store
 from ..storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 from ..users import Users
@@ -51,6 +52,19 @@ def init_app(app: Flask) -> None:
     app.extensions[STORE_KEY] = store
     hasher = PasswordHasher.from_parameters(_PASSWORD_PROFILES[app.config["PASSWORD_PROFILE"]])
     app.extensions[USERS_KEY] = Users(store.users, hasher)
+
+    @app.before_request
+    def read_each_data_file_once():  # type: ignore[no-untyped-def]
+        # A page asks the same files many times (team, phase, answers, derived figures): one
+        # read of each per request, which also gives the page one version of each file.
+        g.read_scope = one_read_per_file()
+        g.read_scope.__enter__()
+
+    @app.teardown_request
+    def end_read_scope(error: BaseException | None) -> None:
+        scope = g.pop("read_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)
 
     @app.before_request
     def refuse_an_old_data_folder():  # type: ignore[no-untyped-def]
