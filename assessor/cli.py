@@ -1,5 +1,5 @@
 """`flask --app assessor ...` commands: criteria check, organizations, demo data, data checks,
-backups, upgrades and exports."""
+backups, upgrades, exports, targets and the gap report."""
 
 from __future__ import annotations
 
@@ -17,10 +17,19 @@ from .criteria import Framework, check_framework, load_framework
 from .demo import DEMO_PASSWORD, load_demo
 from .export import export_assessment
 from .extensions import store_of, users_of
-from .organizations import OrganizationError, UnknownAssessment, create_organization
+from .gap_export import gaps_csv, gaps_json, gaps_markdown
+from .gaps import cycle_gap_report
+from .organizations import (
+    AssessmentRecord,
+    OrganizationError,
+    UnknownAssessment,
+    create_organization,
+)
+from .paths import framework_named
 from .storage.files import SCHEMA_VERSION
 from .storage.store import Store
 from .storage.upgrade import upgrade
+from .targets import TargetError, set_targets
 from .users import UserError
 from .web.messages import organization_error, user_error
 
@@ -201,9 +210,100 @@ def backup_command(destination: Path) -> None:
     click.echo(f"Backed up {len(copied)} data files to {destination}.")
 
 
+def _assessment(assessment_id: str) -> AssessmentRecord:
+    try:
+        return _store().assessments.get(assessment_id)
+    except UnknownAssessment as error:
+        raise click.ClickException(f"There is no assessment '{assessment_id}'.") from error
+
+
+targets_cli = AppGroup("targets", help="Set an assessment's targets per item.")
+
+
+def target_refusal(error: TargetError) -> str:
+    """A refused target in words (the command line's; the pages word it in messages.py)."""
+    entry = "--all" if error.data.get("item") is None else f"item {error.data['item']}"
+    target = error.data.get("target")
+    return {
+        "target_unknown_item": f"The framework has no item {error.data.get('item')}.",
+        "target_out_of_range": f"{entry}: {target} is outside 0-100.",
+        "target_off_step": f"{entry}: {target} is not in {error.data.get('step')}% steps.",
+        "target_none_given": "Give --all PCT or at least one --item ID=PCT.",
+        "target_rationale_without_target":
+            f"--rationale {error.data.get('item')}: give the item a target too.",
+    }.get(error.code, str(error)) + " Nothing was stored."
+
+
+def _pairs(option: str, values: tuple[str, ...], example: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        item_id, sep, given = value.partition("=")
+        if not sep or not item_id.strip():
+            raise click.ClickException(f"{option} {value}: expected {example}. "
+                                       "Nothing was stored.")
+        pairs[item_id.strip()] = given
+    return pairs
+
+
+def _item_targets(values: tuple[str, ...]) -> dict[str, int]:
+    targets: dict[str, int] = {}
+    for item_id, pct in _pairs("--item", values, "ID=PCT, such as 4.1.2=60").items():
+        try:
+            targets[item_id] = int(pct)
+        except ValueError:
+            raise click.ClickException(f"--item {item_id}={pct}: expected ID=PCT, such as "
+                                       "4.1.2=60. Nothing was stored.") from None
+    return targets
+
+
+@targets_cli.command("set")
+@click.argument("assessment_id")
+@click.option("--all", "all_items", type=int, default=None, help="A target for every item.")
+@click.option("--item", "item_targets", multiple=True, metavar="ID=PCT",
+              help="A target for one item (repeatable); overrides --all.")
+@click.option("--rationale", "item_rationales", multiple=True, metavar="ID=TEXT",
+              help="Why an item has its target (repeatable).")
+@click.option("--by", default="", help="The username to record as having set them.")
+def targets_set(assessment_id: str, all_items: int | None, item_targets: tuple[str, ...],
+                item_rationales: tuple[str, ...], by: str) -> None:
+    """Set the targets of ASSESSMENT_ID (percent of each item's points, in 5% steps)."""
+    record = _assessment(assessment_id)
+    items = _item_targets(item_targets)
+    rationales = _pairs("--rationale", item_rationales, "ID=TEXT")
+    data = _store().assessments.data(record.id)
+    try:
+        stored = set_targets(data, framework_named(record.framework), by, all_items, items,
+                             rationales)
+    except TargetError as error:
+        raise click.ClickException(target_refusal(error)) from error
+    wanted = set(items) | (set(stored) if all_items is not None else set())
+    for item_id in sorted(wanted, key=lambda i: [int(part) for part in i.split(".")]):
+        click.echo(f"{item_id}\t{stored[item_id].target_pct}%")
+    click.echo(f"Stored {len(wanted)} target(s) of {record.organization} {record.cycle}.")
+
+
+@click.command("gaps")
+@click.argument("assessment_id")
+@click.option("--format", "output", type=click.Choice(["json", "csv", "md"]), default="json",
+              show_default=True)
+@with_appcontext
+def gaps_command(assessment_id: str, output: str) -> None:
+    """Print the gap report of ASSESSMENT_ID (largest gap first) as JSON, CSV or Markdown."""
+    record = _assessment(assessment_id)
+    framework = framework_named(record.framework)
+    report = cycle_gap_report(_store().assessments, record, framework)
+    if output == "json":
+        click.echo(json.dumps(gaps_json(report), ensure_ascii=False, indent=2))
+    elif output == "csv":
+        click.echo(gaps_csv(report), nl=False)
+    else:
+        click.echo(gaps_markdown(report, framework), nl=False)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(criteria_cli)
     app.cli.add_command(organizations_cli)
+    app.cli.add_command(targets_cli)
     for command in (demo_command, create_admin_command, check_data_command, backup_command,
-                    export_command, upgrade_data_command):
+                    export_command, upgrade_data_command, gaps_command):
         app.cli.add_command(command)

@@ -47,5 +47,8 @@ def export_assessment(store: _Repositories, assessment_id: str) -> dict[str, Any
         "consensus": {item: {key: value for key, value in record.to_doc().items()
                              if key != "item"}
                       for item, record in sorted(data.consensus.all().items())},
+        "targets": {item: {key: value for key, value in target.to_doc().items()
+                           if key != "item"}
+                    for item, target in sorted(data.targets.all().items())},
         "audit": [asdict(entry) for entry in data.audit.read().entries],
     }

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .key_factors import KeyFactor
     from .organizations import AssessmentRecord, Organization
     from .review import Review
+    from .targets import ItemTarget
 
 T = TypeVar("T")
 
@@ -58,6 +59,16 @@ class ConsensusRepository(Protocol):
     def change(self, item: str,
                change: Callable[[ConsensusRecord | None], ConsensusRecord],
                expected_phase: Phase | None = None) -> ConsensusRecord: ...
+
+
+class TargetRepository(Protocol):
+    def all(self) -> Mapping[str, ItemTarget]:
+        """Every stored target by item id."""
+
+    def change(self, change: Callable[[Mapping[str, ItemTarget]], Mapping[str, ItemTarget]]
+               ) -> dict[str, ItemTarget]:
+        """Store `change(stored targets)` as the whole set of targets, atomically; nothing is
+        stored when `change` raises."""
 
 
 class TeamRepository(Protocol):
@@ -109,6 +120,7 @@ class AssessmentData(Protocol):
     answers: AnswerRepository
     reviews: ReviewRepository
     consensus: ConsensusRepository
+    targets: TargetRepository
     team: TeamRepository
     phase: PhaseRepository
     key_factors: KeyFactorRepository

@@ -24,6 +24,7 @@ from ..key_factors import KeyFactor
 from ..organizations import AssessmentRecord, Organization, UnknownAssessment, UnknownOrganization
 from ..repositories import PhaseChanged
 from ..review import Review
+from ..targets import ItemTarget
 from .audit_log import AuditFile
 from .files import CorruptDataFile, DataFile
 
@@ -32,6 +33,7 @@ T = TypeVar("T")
 ANSWERS = "answers"
 REVIEWS = "reviews"
 CONSENSUS = "consensus"
+TARGETS = "targets"  # {item, target_pct, set_by, set_at, rationale}
 MEMBERS = "members"  # {username, role}
 ASSIGNMENTS = "assignments"  # {username, role, item}
 LEAD = "consensus_lead"  # {username}
@@ -142,6 +144,28 @@ class TinyConsensus:
             record = change(ConsensusRecord.from_doc(stored) if stored else None)
             table.upsert(record.to_doc(), Query().item == item)
         return record
+
+
+class TinyTargets:
+    def __init__(self, data_file: DataFile) -> None:
+        self._file = data_file
+
+    def all(self) -> dict[str, ItemTarget]:
+        return self._read(self._file.documents(TARGETS))
+
+    @staticmethod
+    def _read(docs: Iterable[Mapping[str, Any]]) -> dict[str, ItemTarget]:
+        targets = (ItemTarget.from_doc(doc) for doc in docs)
+        return {target.item: target for target in targets}
+
+    def change(self, change: Callable[[Mapping[str, ItemTarget]], Mapping[str, ItemTarget]]
+               ) -> dict[str, ItemTarget]:
+        with self._file.transaction() as db:
+            table = db.table(TARGETS)
+            targets = dict(change(MappingProxyType(self._read(table))))
+            table.truncate()
+            table.insert_multiple(targets[item].to_doc() for item in sorted(targets))
+        return targets
 
 
 class TinyTeam:
@@ -265,6 +289,7 @@ class TinyAssessmentData:
         self.answers = TinyAnswers(data_file)
         self.reviews = TinyReviews(data_file)
         self.consensus = TinyConsensus(data_file)
+        self.targets = TinyTargets(data_file)
         self.team = TinyTeam(data_file)
         self.phase = TinyPhase(data_file)
         self.key_factors = TinyKeyFactors(data_file)

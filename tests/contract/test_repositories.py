@@ -38,6 +38,7 @@ from assessor.repositories import (
 from assessor.review import Review
 from assessor.statements import Statement
 from assessor.storage.store import Store
+from assessor.targets import ItemTarget
 
 NOW = "2026-03-01T09:00:00+00:00"
 LATER = "2026-03-02T10:00:00+00:00"
@@ -277,6 +278,41 @@ def test_a_consensus_change_expecting_another_phase_raises_and_writes_nothing(
                               expected_phase=Phase.CONSENSUS)
     assert (raised.value.expected, raised.value.current) == (Phase.CONSENSUS, Phase.FEEDBACK)
     assert data.consensus.all() == {}
+
+
+# -- targets ------------------------------------------------------------------------------------
+
+def target(item: str = "4.1.2", pct: int = 60, by: str = "quality", rationale: str = ""
+           ) -> ItemTarget:
+    return ItemTarget(item, pct, by, NOW, rationale)
+
+
+def test_targets_start_empty_and_change_stores_the_whole_set(data: AssessmentData) -> None:
+    assert dict(data.targets.all()) == {}
+    seen: list[dict[str, ItemTarget]] = []
+    first = {"4.1.2": target(), "4.7.2": target("4.7.2", 40, rationale="Market share")}
+    assert data.targets.change(lambda current: seen.append(dict(current)) or first) == first
+    assert dict(data.targets.all()) == first
+    second = {"4.1.2": target(pct=70, by="ann")}
+    data.targets.change(lambda current: seen.append(dict(current)) or second)
+    assert seen == [{}, first]
+    assert dict(data.targets.all()) == second
+
+
+def test_a_raising_targets_change_leaves_the_store_unchanged(data: AssessmentData) -> None:
+    data.targets.change(lambda current: {"4.1.2": target()})
+    with pytest.raises(ValueError, match="refused"):
+        data.targets.change(failing)  # type: ignore[arg-type]
+    assert dict(data.targets.all()) == {"4.1.2": target()}
+
+
+def test_targets_are_kept_per_assessment(store: StoreUnderTest) -> None:
+    organization = store.organizations.create("Harbour Foods", NOW)
+    first = store.assessments.data(new_cycle(store, "2025", organization=organization).id)
+    second = store.assessments.data(new_cycle(store, "2026", organization=organization).id)
+    first.targets.change(lambda current: {"4.1.2": target()})
+    assert dict(second.targets.all()) == {}
+    assert dict(first.targets.all()) == {"4.1.2": target()}
 
 
 # -- team ---------------------------------------------------------------------------------------
