@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -23,6 +24,9 @@ from assessor.storage.store import Store
 from assessor.team import add_role, assign
 from assessor.users import Users
 from tests.factories import gen_assessment
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FRAMEWORK_FILE = "gbt19580-2012.yaml"
 COORDINATOR = "quality"
@@ -39,6 +43,20 @@ def app_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         **overrides,
     }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, for a module's browser tests (imported here, not at the
+    top: only the browser tests need Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assessor import create_app
 from assessor.access import Role
@@ -18,19 +18,11 @@ from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
 from assessor.team import add_role
 
-from .browser import launch, serve, sign_in_page
+from .browser import serve, sign_in_page
 from .conftest import COORDINATOR, FRAMEWORK_FILE, PASSWORD, app_config
 from .factories import gen_assessment
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ and find no English interface text on them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import yaml
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assessor import create_app
 from assessor.access import Phase
@@ -18,7 +17,7 @@ from assessor.extensions import store_of, users_of
 from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 
-from .browser import launch, serve
+from .browser import serve
 from .conftest import app_config
 
 pytestmark = pytest.mark.browser
@@ -55,14 +54,6 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def _cycle(records: list[AssessmentRecord], cycle: str) -> AssessmentRecord:
     return next(r for r in records if r.organization == CHINESE_ORGANIZATION
                 and r.cycle == cycle)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from assessor import create_app
 from assessor.access import Phase, Role
@@ -25,7 +25,7 @@ from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.team import add_role, assign
 
-from .browser import launch, serve, sign_in_page
+from .browser import serve, sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config
 from .factories import gen_assessment
 
@@ -35,14 +35,6 @@ QUESTION = "4.1.2.a"
 BOX = "#answer_4_1_2_a"
 TYPED = "Senior leaders review the vision every March — 每年三月评审愿景。"
 RESTORED = "Restored from this browser, not yet saved"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

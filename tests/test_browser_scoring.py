@@ -9,12 +9,12 @@ so the scores span 25 points, over the default threshold of 20.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from assessor import create_app
 from assessor.access import Phase, Role
@@ -27,7 +27,7 @@ from assessor.statements import Statement
 from assessor.storage.store import Store
 from assessor.users import Users
 
-from .browser import launch, serve, sign_in_page
+from .browser import serve, sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -65,14 +65,6 @@ def in_review(assessment: AssessmentRecord, store: Store, users: Users,
         strengths=(Statement("Town halls reach every shift", ("K2",)),),
         ofis=(Statement("No evidence the March review changes plans"),)), 5, NOW)
     return assessment
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
