@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .answers import Answer
 from .criteria import Framework, Item, Question
+from .repositories import AssessmentData
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,12 @@ def assessment_progress(framework: Framework, answers: Mapping[str, Answer]
         for category in framework.categories
     }
     return AssessmentProgress(profile=profile, items=items, categories=categories)
+
+
+def stored_progress(data: AssessmentData, framework: Framework) -> AssessmentProgress:
+    """assessment_progress() of the stored answers, worked out once per version of the data
+    (the home page, the overview and read-all-answers all show it)."""
+    return data.derived("progress", lambda: assessment_progress(framework, data.answers.all()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from ..access import OrgAction, OrgRole, Phase, may_create_organization, permits_in_organization
-from ..answers import load_answers
 from ..i18n import localized
 from ..organizations import (
     AssessmentRecord,
@@ -24,7 +23,7 @@ from ..organizations import (
 )
 from ..paths import framework_files
 from ..phases import current_phase
-from ..progress import Progress, assessment_progress
+from ..progress import Progress, stored_progress
 from ..storage.files import DataFileError
 from ..team import member
 from .context import current_user, framework_named, store
@@ -57,7 +56,7 @@ def _cycle_row(record: AssessmentRecord, username: str, org_roles: frozenset[Org
         cycle_roles = held.roles if held else frozenset()
         if not sees_cycle(org_roles, cycle_roles):
             return None
-        progress = assessment_progress(framework_named(record.framework), load_answers(data))
+        progress = stored_progress(data, framework_named(record.framework))
         return CycleRow(record, tuple(sorted(cycle_roles)), current_phase(data), progress.overall)
     except DataFileError as error:
         current_app.logger.error("data file problem: %s", error)

@@ -22,7 +22,7 @@ from ..answers import (
 )
 from ..criteria import Item, Question, Text
 from ..i18n import localized, phase_name, show_both
-from ..progress import assessment_progress, length_budget, of_questions
+from ..progress import length_budget, of_questions, stored_progress
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
 from ..storage.files import StorageUnavailable
@@ -90,7 +90,7 @@ def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
 @bp.get("/")
 def overview(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
-    progress = assessment_progress(ctx.framework, load_answers(ctx.data))
+    progress = stored_progress(ctx.data, ctx.framework)
     return render_template("overview.html", ctx=ctx, progress=progress)
 
 
@@ -121,7 +121,7 @@ def _load_for(assessment_id: str, item_id: str | None = None) -> AssessmentConte
 def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
     stored = load_answers(ctx.data)
-    progress = ctx.data.derived("progress", lambda: assessment_progress(ctx.framework, stored))
+    progress = stored_progress(ctx.data, ctx.framework)
     # Every answer, rendered: the bulk of the page and the same for all its readers, so it
     # is rendered once per version of the data, interface language and "show both".
     answers_html = ctx.data.derived(
