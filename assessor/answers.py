@@ -38,6 +38,9 @@ class Answer:
     revision: int
     updated_at: str
     updated_by: str
+    # The earlier cycle's name when this text was carried over from it (next_cycle) and nobody
+    # has changed or kept it since: a starting draft to review. "" for a text of this cycle.
+    carried_over_from: str = ""
 
     @property
     def is_answered(self) -> bool:
@@ -50,11 +53,13 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class AnswerEdit:
-    """What a person submitted for one question, and the revision their page showed."""
+    """What a person submitted for one question, and the revision their page showed;
+    `keep_as_is`: they reviewed a carried-over answer and keep its text unchanged."""
 
     question: str
     text: str
     base_revision: int
+    keep_as_is: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +108,27 @@ def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str,
         raise ValueError("two edits of the same question in one save")
     for edit in edits:
         stored = current.get(edit.question, unanswered(edit.question))
-        if edit.text == stored.text:
+        if edit.text == stored.text and not _kept_as_is(edit, stored):
             continue  # unchanged, or the same change made twice: nothing to save or dispute
         if edit.base_revision != stored.revision:
             conflicts.append(Conflict(edit=edit, current=stored))
             continue
+        # A new text, or a carried-over text its writer keeps: either way a person has now
+        # answered for it in this cycle, so it is no longer carried over.
         saved.append(Answer(question=edit.question, text=edit.text,
                             revision=stored.revision + 1, updated_at=now, updated_by=user))
     return SaveResult(saved=tuple(saved), conflicts=tuple(conflicts))
+
+
+def _kept_as_is(edit: AnswerEdit, stored: Answer) -> bool:
+    """A carried-over answer its writer reviewed and keeps unchanged.
+
+    Saving a page does not by itself clear the marks of the answers left untouched on it: a
+    writer who updates one answer of an item has not reviewed the other nine. Keeping one as it
+    is takes a tick of its own ("keep as is"), which stores a new revision by that writer
+    without the mark, so the revision history says who vouched for the text and when.
+    """
+    return edit.keep_as_is and bool(stored.carried_over_from)
 
 
 def save_answers(data: AssessmentData, edits: Iterable[AnswerEdit], now: str, user: str = "",

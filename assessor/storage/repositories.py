@@ -66,11 +66,14 @@ def _write(data_file: DataFile, expected_phase: Phase | None) -> Iterator[TinyDB
 
 
 def _answer(doc: Mapping[str, Any]) -> Answer:
+    # carried_over_from: optional, absent in data written before the next-cycle copy.
     answer = Answer(question=doc["question"], text=doc["text"], revision=doc["revision"],
-                    updated_at=doc["updated_at"], updated_by=doc.get("updated_by", ""))
+                    updated_at=doc["updated_at"], updated_by=doc.get("updated_by", ""),
+                    carried_over_from=doc.get("carried_over_from", ""))
     if not (isinstance(answer.question, str) and isinstance(answer.text, str)
-            and isinstance(answer.revision, int)):
-        raise TypeError("question and text must be strings, revision a number")
+            and isinstance(answer.revision, int) and isinstance(answer.carried_over_from, str)):
+        raise TypeError("question, text and carried_over_from must be strings, revision a "
+                        "number")
     return answer
 
 
@@ -102,12 +105,29 @@ class TinyAnswers:
             stored = {doc["question"]: doc for doc in table if doc["question"] in wanted}
             result = decide({question: _answer(doc) for question, doc in stored.items()})
             for answer in result.saved:
-                fields = {name: getattr(answer, name) for name in Answer.__slots__}
+                fields = _answer_doc(answer)
                 if answer.question in stored:
-                    table.update(fields, doc_ids=[stored[answer.question].doc_id])
+                    table.update(_replacing_answer(fields),
+                                 doc_ids=[stored[answer.question].doc_id])
                 else:
                     table.insert(fields)
         return result
+
+
+def _answer_doc(answer: Answer) -> dict[str, Any]:
+    """The stored fields; carried_over_from only while set (most answers never carry it)."""
+    fields = {name: getattr(answer, name) for name in Answer.__slots__}
+    if not answer.carried_over_from:
+        del fields["carried_over_from"]
+    return fields
+
+
+def _replacing_answer(fields: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """A TinyDB update that writes `fields` and drops a mark the new revision no longer has."""
+    def replace(doc: dict[str, Any]) -> None:
+        doc.pop("carried_over_from", None)
+        doc.update(fields)
+    return replace
 
 
 class TinyReviews:

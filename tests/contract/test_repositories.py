@@ -150,6 +150,16 @@ def test_saved_answers_are_stored_and_conflicts_are_not(data: AssessmentData) ->
                                   "b": Answer("b", "New", 1, LATER, "bob")}
 
 
+def test_an_answer_keeps_where_it_was_carried_over_from_until_a_revision_without_it(
+        data: AssessmentData) -> None:
+    carried = Answer("a", "Last year's text", 1, NOW, "quality", carried_over_from="2025")
+    data.answers.save(["a"], saving(carried, answer("b", "This year's", 1)))
+    assert data.answers.all()["a"].carried_over_from == "2025"
+    assert data.answers.all()["b"].carried_over_from == ""
+    data.answers.save(["a"], saving(answer("a", "Updated", 2)))
+    assert data.answers.all()["a"] == answer("a", "Updated", 2)
+
+
 def test_nothing_is_written_when_decide_raises(data: AssessmentData) -> None:
     data.answers.save(["a"], saving(answer("a", "kept", 1)))
     with pytest.raises(ValueError, match="refused"):
