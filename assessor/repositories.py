@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .consensus import ConsensusRecord
     from .key_factors import KeyFactor
     from .organizations import AssessmentRecord, Organization
+    from .performance import PerformanceRecords
     from .review import Review
     from .targets import ItemTarget
 
@@ -149,10 +150,30 @@ class OrganizationRepository(Protocol):
     def remove_member(self, organization_id: str, username: str, role: OrgRole) -> None: ...
 
     def audit(self, organization_id: str) -> AuditRepository:
-        """The organization's own audit trail (roles, later units, KPIs and plans)."""
+        """The organization's own audit trail (roles, units, strategy, KPIs, later plans)."""
+
+    def performance(self, organization_id: str) -> PerformanceData:
+        """The organization's units, strategy, KPIs and measurements. Raises
+        UnknownOrganization."""
 
     def atomic(self) -> AbstractContextManager[None]:
         """Changes made inside see one state: nobody else changes organizations meanwhile."""
+
+
+class PerformanceData(Protocol):
+    """What one organization keeps beyond its cycles (assessor/performance.py), changed as a
+    whole: the domain's rule runs on a copy inside the store's write."""
+
+    organization_id: str
+    audit: AuditRepository  # the organization's trail
+
+    def read(self) -> PerformanceRecords:
+        """Every stored record (empty ones when nothing was ever stored), as a copy."""
+
+    def change(self, change: Callable[[PerformanceRecords], T]) -> T:
+        """Run `change` on a copy of the stored records and store that copy as it leaves it,
+        atomically, with nobody else changing them meanwhile; returns what `change` returns.
+        Nothing is stored when `change` raises."""
 
 
 class AssessmentIndex(Protocol):

@@ -27,6 +27,7 @@ from ..review import Review
 from ..targets import ItemTarget
 from .audit_log import AuditFile
 from .files import CorruptDataFile, DataFile
+from .performance import TinyPerformance
 
 T = TypeVar("T")
 
@@ -339,6 +340,12 @@ class TinyOrganizations:
         folder = self._folder / organization_id
         folder.mkdir(parents=True, exist_ok=True)
         return AuditFile(folder)
+
+    def performance(self, organization_id: str) -> TinyPerformance:
+        self.get(organization_id)  # never a folder of an organization the index lacks
+        folder = self._folder / organization_id
+        folder.mkdir(parents=True, exist_ok=True)
+        return TinyPerformance(organization_id, folder)
 
     def all(self) -> list[Organization]:
         return sorted((_organization(doc) for doc in self._index.documents(ORGANIZATIONS)),

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..organizations import UnknownAssessment
 from .audit_log import AUDIT_FILE, AuditFile
 from .files import DataFile, DataFileError, fsync_dir, fsync_file, read_tables
+from .performance import PERFORMANCE_FILE, TinyPerformance
 from .repositories import TinyAssessmentData, TinyAssessments, TinyOrganizations, TinyUsers
 
 INDEX_FILE = "assessments.json"
@@ -51,6 +52,10 @@ class Store:
     def assessment_data(self, assessment_id: str) -> TinyAssessmentData:
         return self.assessments.data(assessment_id)
 
+    def organization_data(self, organization_id: str) -> TinyPerformance:
+        """The organization's units, strategy, KPIs and measurements (UnknownOrganization)."""
+        return self.organizations.performance(organization_id)
+
     def assessment_file(self, assessment_id: str) -> DataFile:
         data_file = self._files.get(assessment_id)
         if data_file is None:
@@ -71,6 +76,12 @@ class Store:
                 yield shared
         for path in sorted((self.root / ASSESSMENT_DIR).glob(f"*/{ASSESSMENT_FILE}")):
             yield self.assessment_file(path.parent.name)
+        for path in sorted((self.root / ORGANIZATION_DIR).glob(f"*/{PERFORMANCE_FILE}")):
+            yield DataFile(path)
+
+    def _is_assessment(self, data_file: DataFile) -> bool:
+        return data_file.path.name == ASSESSMENT_FILE and \
+            data_file.path.parent.parent == self.root / ASSESSMENT_DIR
 
     def check(self, validate: Callable[[TinyAssessmentData], object] | None = None
               ) -> list[FileCheck]:
@@ -80,7 +91,9 @@ class Store:
         for data_file in self.data_files():
             try:
                 read_tables(data_file.path)
-                if validate and data_file not in (self.index, self.users_file):
+                if data_file.path.name == PERFORMANCE_FILE:
+                    TinyPerformance("", data_file.path.parent).validate()
+                elif validate and self._is_assessment(data_file):
                     validate(self.assessment_data(data_file.path.parent.name))
             except DataFileError as error:
                 results.append(FileCheck(data_file.path, error.reason))
@@ -92,7 +105,8 @@ class Store:
         """Temporary files that interrupted writes left beside the data files. They hold no
         data the store reads (the data file is whole, old or new) and only take space."""
         folders = [self.root, *sorted(p for p in (self.root / ASSESSMENT_DIR).iterdir()
-                                      if p.is_dir())]
+                                      if p.is_dir()),
+                   *sorted(p for p in (self.root / ORGANIZATION_DIR).glob("*") if p.is_dir())]
         return [path for folder in folders for path in sorted(folder.glob(".*.tmp"))
                 if path.is_file() and _TEMPORARY.match(path.name)]
 
@@ -124,8 +138,8 @@ class Store:
                 shutil.copy2(data_file.path, target)
             fsync_file(target)
             copied.append(target)
-            audit = AuditFile(data_file.path.parent)
-            if data_file not in (self.index, self.users_file) and audit.path.exists():
+            audit = AuditFile(data_file.path.parent)  # organizations' trails: below
+            if self._is_assessment(data_file) and audit.path.exists():
                 copied.append(audit.copy_to(target.parent / audit.path.name))
         for trail in sorted((self.root / ORGANIZATION_DIR).glob("*/" + AUDIT_FILE)):
             target = destination / trail.relative_to(self.root)
