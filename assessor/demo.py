@@ -1,9 +1,10 @@
-"""The demo organizations, each with a finished cycle and a current one, and their team.
+"""The demo organizations, each with two finished cycles and a current one, and their team.
 
-An English-language manufacturer and a Chinese-language one (both fictional). Each 2025 cycle
-is examined and closed (scores, consensus, feedback report); each 2026 cycle is being written.
-Everything comes from YAML under demo_data/ and goes through the domain functions, so the demo
-is stored exactly as real use would store it.
+An English-language manufacturer and a Chinese-language hospital (both fictional). Each 2024
+and 2025 cycle is examined and closed (scores, consensus, feedback report, targets), so the
+2025 gap report compares with 2024; each 2026 cycle is being written. Everything comes from
+YAML under demo_data/ and goes through the domain functions, so the demo is stored exactly as
+real use would store it.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ from .review import Review, submit
 from .settings import Settings, save_settings
 from .statements import Statement, parse_statements
 from .storage.store import Store
+from .targets import set_targets
 from .team import add_role, assign
 from .users import Users
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
 DEMO_PASSWORD = "demo"
-# Each organization's cycles, oldest first; the last is the one in progress.
-ORGANIZATIONS = (("demo-2025.yaml", "demo.yaml"), ("zh-2025.yaml", "zh-2026.yaml"))
+# Each organization's cycles, oldest first (created in this order, so each is the next one's
+# previous cycle); the last is the one in progress.
+ORGANIZATIONS = (("demo-2024.yaml", "demo-2025.yaml", "demo.yaml"),
+                 ("zh-2024.yaml", "zh-2025.yaml", "zh-2026.yaml"))
 # Organization roles of the demo team, beside their roles in each cycle.
 ORG_ROLES = {"coordinator": OrgRole.MANAGER, "leader": OrgRole.LEADER,
              "writer": OrgRole.MEMBER}
@@ -65,8 +69,12 @@ def _create_organization(store: Store, name: str) -> Organization:
     return organization
 
 
+# libyaml's safe loader when PyYAML was built with it: the demo text is most of the load time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def _create_accounts(users: Users, team: list[dict]) -> None:
@@ -83,6 +91,8 @@ def _load_cycle(store: Store, organization: Organization, team: list[dict],
     data = store.assessment_data(record.id)
     framework = framework_named(record.framework)
     _add_team(data, framework, team)
+    if "targets" in cycle:  # set when the cycle starts, as a coordinator would
+        _set_targets(data, framework, cycle["targets"])
     edits = [AnswerEdit(question, text.strip(), 0)
              for question, text in cycle.get("answers", {}).items()]
     save_answers(data, edits, now=utc_now(), user="writer")
@@ -98,6 +108,14 @@ def _load_cycle(store: Store, organization: Organization, team: list[dict],
     _move_to(data, Phase(cycle.get("phase", Phase.WRITING.value)))
     data.audit.record("coordinator", "demo_loaded", answers=len(edits))
     return record
+
+
+def _set_targets(data: AssessmentData, framework: Framework, targets: dict[str, Any]) -> None:
+    """`targets: {all: PCT, items: {ITEM: PCT}, rationales: {ITEM: TEXT}}`, any part optional."""
+    set_targets(data, framework, "coordinator", all_items=targets.get("all"),
+                items={str(item): pct for item, pct in targets.get("items", {}).items()},
+                rationales={str(item): text.strip()
+                            for item, text in targets.get("rationales", {}).items()})
 
 
 def _add_team(data: AssessmentData, framework: Framework, team: list[dict]) -> None:
