@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .kpis import Kpi
 
 
 class Role(StrEnum):
@@ -136,12 +140,22 @@ class OrgAction(StrEnum):
     CREATE_CYCLE = "create_cycle"
     MANAGE_PEOPLE = "manage_people"  # give and take organization roles
     VIEW_ALL_CYCLES = "view_all_cycles"  # every cycle, without a role in it
+    VIEW_PERFORMANCE = "view_performance"  # units, strategy, KPIs, measurements, feedback
+    EDIT_UNITS = "edit_units"
+    EDIT_STRATEGY = "edit_strategy"  # mission, vision, values, objectives and their links
+    EDIT_KPIS = "edit_kpis"  # the register: create, change, remove, import
+    ENTER_ANY_MEASUREMENTS = "enter_any_measurements"  # owners enter their own KPIs' values
 
 
 ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
     OrgAction.CREATE_CYCLE: frozenset({OrgRole.MANAGER}),
     OrgAction.MANAGE_PEOPLE: frozenset({OrgRole.MANAGER}),
     OrgAction.VIEW_ALL_CYCLES: frozenset({OrgRole.MANAGER, OrgRole.LEADER}),
+    OrgAction.VIEW_PERFORMANCE: frozenset({OrgRole.MANAGER, OrgRole.LEADER, OrgRole.MEMBER}),
+    OrgAction.EDIT_UNITS: frozenset({OrgRole.MANAGER}),
+    OrgAction.EDIT_STRATEGY: frozenset({OrgRole.MANAGER}),
+    OrgAction.EDIT_KPIS: frozenset({OrgRole.MANAGER}),
+    OrgAction.ENTER_ANY_MEASUREMENTS: frozenset({OrgRole.MANAGER}),
 }
 
 
@@ -149,6 +163,24 @@ def permits_in_organization(roles: frozenset[OrgRole], action: OrgAction) -> boo
     """Administrators hold no right here by being administrators: they create an organization
     and name its first manager, and see of it only what a role in it shows."""
     return bool(roles & ORG_RULES[action])
+
+
+def may_enter_measurements(username: str, org_roles: frozenset[OrgRole], kpi: Kpi) -> bool:
+    """Managers enter any KPI's values; a KPI's owner enters its own."""
+    return permits_in_organization(org_roles, OrgAction.ENTER_ANY_MEASUREMENTS) \
+        or (bool(username) and username == kpi.owner)
+
+
+def may_accept_kpi(username: str, kpi: Kpi, superior: str) -> bool:
+    """Only the parties to a KPI's standard accept it: its owner and the owner's superior."""
+    return bool(username) and username in (kpi.owner, superior)
+
+
+def may_reply_on_kpi(username: str, org_roles: frozenset[OrgRole], kpi: Kpi,
+                     superior: str) -> bool:
+    """The feedback thread on a KPI: its owner and superior, the managers and the leaders."""
+    return bool(org_roles & {OrgRole.MANAGER, OrgRole.LEADER}) \
+        or (bool(username) and username in (kpi.owner, superior))
 
 
 def may_create_organization(is_admin: bool, open_to_all: bool) -> bool:
