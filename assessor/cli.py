@@ -19,6 +19,7 @@ from .export import export_assessment
 from .extensions import store_of, users_of
 from .gap_export import gaps_csv, gaps_json, gaps_markdown
 from .gaps import cycle_gap_report
+from .kpi_cli import kpis_cli
 from .organizations import (
     AssessmentRecord,
     OrganizationError,
@@ -304,6 +305,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(criteria_cli)
     app.cli.add_command(organizations_cli)
     app.cli.add_command(targets_cli)
+    app.cli.add_command(kpis_cli)
     for command in (demo_command, create_admin_command, check_data_command, backup_command,
                     export_command, upgrade_data_command, gaps_command):
         app.cli.add_command(command)

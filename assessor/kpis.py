@@ -269,7 +269,7 @@ def _get(records: PerformanceRecords, kpi_id: str) -> Kpi:
         raise KpiError("kpi_unknown", None, kpi=kpi_id) from None
 
 
-def _normalize(records: PerformanceRecords, kpi: Kpi) -> Kpi:
+def normalized(records: PerformanceRecords, kpi: Kpi) -> Kpi:
     """One way to say each thing: the company's own unit id is no unit, numbers are floats."""
     company = company_of(records)
     if company is not None and kpi.unit == company.id:
@@ -283,19 +283,23 @@ def store_kpi(records: PerformanceRecords, kpi: Kpi,
               usernames: Collection[str] | None = None) -> Kpi:
     """Put `kpi` in `records` (in a change) after checking it; a changed standard clears the
     agreement. Raises the first problem (kpi_problems lists them all)."""
-    kpi = _normalize(records, kpi)
+    kpi = normalized(records, kpi)
     if problems := kpi_problems(records, kpi, usernames):
         raise problems[0]
-    stored = records.kpis.get(kpi.id)
-    if stored is not None:
-        if kpi == stored:
-            return stored
-        if any(getattr(kpi, name) != getattr(stored, name) for name in STANDARD):
-            kpi = replace(kpi, agreed_by_owner_at=None, agreed_by_superior_at=None,
-                          agreed_by_superior="")
-        kpi = replace(kpi, revision=stored.revision + 1)
+    kpi = revised(records.kpis.get(kpi.id), kpi)
     records.kpis[kpi.id] = kpi
     return kpi
+
+
+def revised(stored: Kpi | None, kpi: Kpi) -> Kpi:
+    """`kpi` as the next revision of `stored` (None: a new KPI); a changed standard clears the
+    agreement."""
+    if stored is None or kpi == stored:
+        return kpi
+    if any(getattr(kpi, name) != getattr(stored, name) for name in STANDARD):
+        kpi = replace(kpi, agreed_by_owner_at=None, agreed_by_superior_at=None,
+                      agreed_by_superior="")
+    return replace(kpi, revision=stored.revision + 1)
 
 
 def _changes(before: Kpi | None, after: Kpi) -> dict[str, object]:
