@@ -189,6 +189,7 @@ AUDIT_ACTION_NAMES = {
     "score_submitted": _l("score submitted"),
     "review_reopened": _l("review reopened"),
     "consensus_set": _l("consensus recorded"),
+    "cycle_started_from": _l("cycle started from an earlier one"),
 }
 # werkzeug's names of the HTTP errors assessor shows (HTTP_STATUS_CODES), by code.
 HTTP_ERROR_NAMES = {

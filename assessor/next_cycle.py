@@ -42,6 +42,23 @@ class CarriedOver:
         return self.profile + sum(self.items.values())
 
 
+@dataclass(frozen=True, slots=True)
+class Carries:
+    """What a next cycle started from an assessment takes along (for the page that asks)."""
+
+    members: int
+    key_factors: int
+    targets: int
+    answers: int
+
+
+def what_carries_over(earlier: AssessmentData, framework: Framework) -> Carries:
+    return Carries(members=len(earlier.team.members()),
+                   key_factors=len(earlier.key_factors.all()),
+                   targets=len(earlier.targets.all()),
+                   answers=len(_answers_to_carry(earlier, framework)))
+
+
 def _normalized(cycle: str) -> str:
     return " ".join(cycle.split())
 
@@ -133,12 +150,16 @@ def _carry_over_answers(earlier: AssessmentData, data: AssessmentData, framework
         Answer(question=answer.question, text=answer.text, revision=1,
                updated_at=answer.updated_at, updated_by=answer.updated_by,
                carried_over_from=from_cycle)
-        for question_id, answer in sorted(earlier.answers.all().items())
-        if answer.is_answered and framework.has_question(question_id))
+        for answer in _answers_to_carry(earlier, framework))
     if copies:
         data.answers.save([answer.question for answer in copies],
                           lambda current: SaveResult(saved=copies, conflicts=()))
     return len(copies)
+
+
+def _answers_to_carry(earlier: AssessmentData, framework: Framework) -> list[Answer]:
+    return [answer for question_id, answer in sorted(earlier.answers.all().items())
+            if answer.is_answered and framework.has_question(question_id)]
 
 
 def carried_over_on(questions: Iterable[Question], answers: Mapping[str, Answer]) -> int:

@@ -4,11 +4,13 @@ the marks on the answer pages and the counts on the overview."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
-from assessor.access import Phase, Role
+from assessor.access import OrgRole, Phase, Role
 from assessor.answers import Answer, AnswerEdit, decide, load_answers, save_answers
 from assessor.key_factors import save_key_factors
 from assessor.next_cycle import (
@@ -26,9 +28,11 @@ from assessor.settings import Settings, save_settings
 from assessor.storage.store import Store
 from assessor.targets import set_targets
 from assessor.team import add_role, assign, designate_consensus_lead
+from assessor.users import Users
+from assessor.web.forms import answer_field, keep_field, revision_field
 from tests.factories import FRAMEWORK_FILE, gen_assessment
 
-from .conftest import COORDINATOR
+from .conftest import COORDINATOR, PASSWORD
 
 NOW = "2025-03-01T09:00:00+00:00"
 LATER = "2026-03-01T09:00:00+00:00"
@@ -249,3 +253,148 @@ def test_key_factors_are_to_review_until_saved_in_the_new_cycle(
 def test_the_suggested_name_counts_the_year_on(previous: str, taken: list[str],
                                                suggested: str) -> None:
     assert suggested_cycle_name(previous, taken) == suggested
+
+
+# -- the pages --------------------------------------------------------------------------------
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+
+@pytest.fixture
+def managed(store: Store, users: Users, earlier: AssessmentRecord) -> AssessmentRecord:
+    """The earlier cycle, its organization managed by COORDINATOR (who can sign in)."""
+    if users.get(COORDINATOR) is None:
+        users.create(COORDINATOR, "Quality Manager", PASSWORD)
+    store.organizations.add_member(earlier.organization_id, COORDINATOR, OrgRole.MANAGER)
+    return earlier
+
+
+def next_cycle_url(record: AssessmentRecord) -> str:
+    return f"/a/{record.id}/next-cycle"
+
+
+def newest(store: Store) -> AssessmentRecord:
+    return store.assessments.all()[0]
+
+
+def test_managers_find_the_form_on_the_overview_and_the_organization_page(
+        client: FlaskClient, managed: AssessmentRecord) -> None:
+    for page in (f"/a/{managed.id}/", f"/o/{managed.organization_id}"):
+        assert next_cycle_url(managed) in client.get(page).get_data(as_text=True), page
+
+
+def test_a_coordinator_who_does_not_manage_the_organization_finds_no_form(
+        store: Store, sign_in: Callable[..., FlaskClient], earlier: AssessmentRecord) -> None:
+    client = sign_in(COORDINATOR)  # coordinates the earlier cycle, manages nothing
+    assert next_cycle_url(earlier) not in client.get(f"/a/{earlier.id}/").get_data(as_text=True)
+    assert client.get(next_cycle_url(earlier)).status_code == 403
+
+
+def test_the_form_says_what_comes_along_and_offers_the_next_year(
+        client: FlaskClient, managed: AssessmentRecord) -> None:
+    page = client.get(next_cycle_url(managed)).get_data(as_text=True)
+    assert 'value="2026"' in page
+    for words in ("the team: 4 people", "2 key factors, to review", "23 item targets",
+                  "3 answers as starting drafts", "carried over from 2025: review and update"):
+        assert words in page, words
+
+
+def test_starting_it_leads_to_the_new_overview_with_the_counts_per_item(
+        client: FlaskClient, store: Store, managed: AssessmentRecord) -> None:
+    folder = store.assessment_data(managed.id).path.parent
+    before = snapshot(folder)
+    response = client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    record = newest(store)
+    assert record.cycle == "2026" and record.id != managed.id
+    assert response.headers["Location"] == f"/a/{record.id}/"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Cycle 2026 started from 2025; you coordinate it. 3 answers are carried over" in page
+    assert "3 answers carried over from the earlier cycle are left to review." in page
+    assert '<td class="num to-review">2</td>' in page  # 4.1.2
+    assert '<td class="num to-review">1</td>' in page  # the profile
+    assert snapshot(folder) == before
+
+
+def test_a_name_the_organization_has_is_refused_on_the_page(
+        client: FlaskClient, store: Store, managed: AssessmentRecord) -> None:
+    count = len(store.assessments.all())
+    response = client.post(next_cycle_url(managed), data={"cycle": " 2025 "})
+    assert response.status_code == 400
+    assert ("The organization already has a cycle named 2025; choose another name."
+            in response.get_data(as_text=True))
+    assert len(store.assessments.all()) == count
+
+
+def item_page(record: AssessmentRecord) -> str:
+    return f"/a/{record.id}/items/{ITEM}"
+
+
+def page_as_sent(store: Store, record: AssessmentRecord, **changes: str) -> dict[str, str]:
+    """The item page's form as the browser sends it, with `changes` (field name: value)."""
+    answers = load_answers(store.assessment_data(record.id))
+    form = {}
+    for question in ITEM_QUESTIONS:
+        answer = answers.get(question)
+        form[answer_field(question)] = answer.text if answer else ""
+        form[revision_field(question)] = str(answer.revision if answer else 0)
+    return {**form, **changes}
+
+
+def test_the_item_page_marks_each_carried_over_answer_until_changed_or_kept(
+        client: FlaskClient, store: Store, managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    record = newest(store)
+    page = client.get(item_page(record)).get_data(as_text=True)
+    assert page.count("Carried over from 2025: review and update") == 2
+    assert "2 answers on this page were carried over from the earlier cycle" in page
+    assert keep_field(ITEM_QUESTIONS[0]) in page and keep_field(ITEM_QUESTIONS[2]) not in page
+    # Saved unchanged: still marked. Then one changed and one kept: none left.
+    client.post(item_page(record), data=page_as_sent(store, record))
+    assert carried_over(FRAMEWORK, load_answers(store.assessment_data(record.id))).items[
+        ITEM] == 2
+    client.post(item_page(record), data=page_as_sent(
+        store, record, **{answer_field(ITEM_QUESTIONS[0]): "Leaders meet monthly.",
+                          keep_field(ITEM_QUESTIONS[1]): "y"}))
+    page = client.get(item_page(record)).get_data(as_text=True)
+    assert "Carried over from" not in page and "left to review" not in page
+    answers = load_answers(store.assessment_data(record.id))
+    assert (answers[ITEM_QUESTIONS[0]].text, answers[ITEM_QUESTIONS[1]].text) == (
+        "Leaders meet monthly.", "Values are taught.")
+    overview = client.get(f"/a/{record.id}/").get_data(as_text=True)
+    assert "1 answer carried over from the earlier cycle is left to review." in overview
+
+
+def test_a_reader_sees_the_mark_without_the_tick(
+        store: Store, sign_in: Callable[..., FlaskClient], client: FlaskClient,
+        managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    record = newest(store)
+    page = sign_in("eve").get(item_page(record)).get_data(as_text=True)  # an examiner
+    assert "Carried over from 2025: review and update" in page
+    assert keep_field(ITEM_QUESTIONS[0]) not in page
+
+
+def test_the_audit_trail_words_the_start(client: FlaskClient, store: Store,
+                                         managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    page = client.get(f"/a/{newest(store).id}/team/audit").get_data(as_text=True)
+    assert "cycle started from an earlier one" in page
+    assert ("from cycle 2025: 3 answers carried over to review; team ann, eve, lee, quality; "
+            "key factors K1, K3; 23 item targets") in page
+
+
+def test_the_key_factors_page_asks_for_a_review_until_saved(
+        client: FlaskClient, store: Store, managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    url = f"/a/{newest(store).id}/team/key-factors"
+    assert "Carried over from 2025" in client.get(url).get_data(as_text=True)
+    client.post(url, data={"K1": "Export markets", "K3": "Safety"})
+    assert "Carried over from" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_pages_in_chinese(client: FlaskClient, store: Store,
+                              managed: AssessmentRecord) -> None:
+    form = client.get(next_cycle_url(managed), headers=ZH).get_data(as_text=True)
+    assert "开始下一周期" in form and "Start the next cycle" not in form
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    page = client.get(item_page(newest(store)), headers=ZH).get_data(as_text=True)
+    assert "结转自 2025：请评审并更新" in page and "Carried over" not in page

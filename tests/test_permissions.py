@@ -206,6 +206,10 @@ def new_cycle_of_first(world: World) -> Mapping[str, object]:
             "framework": FRAMEWORK_FILE}
 
 
+def next_cycle_2027(world: World) -> Mapping[str, object]:
+    return {"cycle": "2027"}
+
+
 def new_organization(world: World) -> Mapping[str, object]:
     return {"name": "Third Works"}
 
@@ -380,6 +384,16 @@ TABLE = (
         WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.answers", A + "/answers",
         FEEDBACK),
+    # -- the next cycle: started from any cycle, in any phase, by the organization's managers
+    # (the coordinator manages the first organization; the leader leads only the cycle)
+    row("200  403  403  403  403  403  403  302", GET, "next_cycle.new", A + "/next-cycle",
+        WRITING),
+    row("200  403  403  403  403  403  403  302", GET, "next_cycle.new", A + "/next-cycle",
+        FEEDBACK),
+    row("302  403  403  403  403  403  403  302", POST, "next_cycle.new", A + "/next-cycle",
+        WRITING, next_cycle_2027),
+    row("302  403  403  403  403  403  403  302", POST, "next_cycle.new", A + "/next-cycle",
+        FEEDBACK, next_cycle_2027),
     # -- team: the coordinator manages in every phase; key factors also the consensus lead
     row("200  403  403  403  403  403  403  302", GET, "team.index", A + "/team/", WRITING),
     row("200  403  403  403  403  403  403  302", GET, "team.index", A + "/team/", FEEDBACK),

@@ -23,6 +23,7 @@ from . import (
     home,
     key_factors,
     language,
+    next_cycle,
     organizations,
     phases,
     questionnaire,
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,
                       key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(next_cycle.bp)  # start the next cycle from one
     errors.init_app(app)
 
     @app.after_request

@@ -75,6 +75,16 @@ def _role_removed(d: dict[str, Any]) -> str:
              role=role_name(d["role"]))
 
 
+def _cycle_started_from(d: dict[str, Any]) -> str:
+    return ngettext(
+        "from cycle %(cycle)s: %(num)d answer carried over to review; team %(members)s; key "
+        "factors %(factors)s; %(targets)d item targets",
+        "from cycle %(cycle)s: %(num)d answers carried over to review; team %(members)s; key "
+        "factors %(factors)s; %(targets)d item targets", d["answers"], cycle=d["from_cycle"],
+        members=", ".join(d["members"]) or _("nobody"),
+        factors=", ".join(d["key_factors"]) or _("none"), targets=d["targets"])
+
+
 _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "assessment_created": lambda d: _("%(organization)s, cycle %(cycle)s",
                                       organization=d["organization"], cycle=d["cycle"]),
@@ -101,4 +111,5 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "review_reopened": lambda d: _("%(examiner)s's review of item %(item)s",
                                    examiner=d["examiner"], item=d["item"]),
     "consensus_set": lambda d: _("item %(item)s: %(score)s%%", item=d["item"], score=d["score"]),
+    "cycle_started_from": _cycle_started_from,
 }

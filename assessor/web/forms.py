@@ -11,7 +11,15 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -91,9 +99,15 @@ def revision_field(question_id: str) -> str:
     return "revision_" + question_id.replace(".", "_")
 
 
+def keep_field(question_id: str) -> str:
+    """The tick that keeps a carried-over answer as it is (shown on carried-over answers)."""
+    return "keep_" + question_id.replace(".", "_")
+
+
 @functools.cache
 def answers_form_class(questions: tuple[Question, ...]) -> type[FlaskForm]:
-    """A form with a Markdown text area and the shown revision for each question."""
+    """A form with a Markdown text area, the shown revision and a keep-as-is tick (for an
+    answer carried over from the earlier cycle) for each question."""
 
     class AnswersForm(Form):
         pass
@@ -102,4 +116,6 @@ def answers_form_class(questions: tuple[Question, ...]) -> type[FlaskForm]:
         setattr(AnswersForm, answer_field(question.id),
                 TextAreaField(question.id, validators=[_within_size]))
         setattr(AnswersForm, revision_field(question.id), HiddenField(default="0"))
+        setattr(AnswersForm, keep_field(question.id), BooleanField(
+            _l("Reviewed: keep as it is")))
     return AnswersForm

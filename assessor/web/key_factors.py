@@ -19,6 +19,7 @@ from ..key_factors import (
     key_factors,
     save_key_factors,
 )
+from ..next_cycle import key_factors_carried_over_from
 from ..storage.files import StorageUnavailable
 from .context import AssessmentContext, answers_refusals, load_assessment
 from .errors import kept_text, record_event
@@ -91,4 +92,5 @@ def keep_text_of_unsaved_form(error: StorageUnavailable):  # type: ignore[no-unt
 
 def _render(ctx: AssessmentContext, factors: list[KeyFactor], form: FlaskForm) -> str:
     return render_template("team_key_factors.html", ctx=ctx, form=form, factors=factors,
-                           new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS)
+                           new_fields=NEW_FACTOR_FIELDS, max_factors=MAX_KEY_FACTORS,
+                           carried_over_from=key_factors_carried_over_from(ctx.data))

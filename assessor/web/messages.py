@@ -61,6 +61,17 @@ def organization_error(error: Exception) -> str:
     return _("That organization no longer exists; choose another.")
 
 
+NEXT_CYCLE_ERRORS = {
+    "cycle_empty": _l("Name the cycle, for example the year."),
+    "cycle_exists": _l("The organization already has a cycle named %(cycle)s; choose another "
+                       "name."),
+}
+
+
+def next_cycle_error(error: DomainError) -> str:
+    return worded(NEXT_CYCLE_ERRORS, error)
+
+
 # -- accounts ----------------------------------------------------------------------------------
 USER_ERRORS = {
     "bad_username": _l("A username is 2 to 40 characters: lowercase letters, digits, '.', '_' "

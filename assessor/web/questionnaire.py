@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from ..access import Action
+from ..access import Action, OrgAction, permits_in_organization
 from ..answers import (
     MAX_ANSWER_CHARS,
     AnswerEdit,
@@ -22,6 +22,7 @@ from ..answers import (
 )
 from ..criteria import Item, Question, Text
 from ..i18n import localized, phase_name, show_both
+from ..next_cycle import carried_over, carried_over_on
 from ..progress import length_budget, of_questions, stored_progress
 from ..repositories import PhaseChanged
 from ..retired_answers import retired_answers, retired_answers_by_item
@@ -32,10 +33,17 @@ from .context import (
     item_or_404,
     load_assessment,
     refusal,
+    store,
     utc_now,
 )
 from .errors import kept_text, record_event, storage_error_page
-from .forms import answer_field, answers_form_class, normalized_text, revision_field
+from .forms import (
+    answer_field,
+    answers_form_class,
+    keep_field,
+    normalized_text,
+    revision_field,
+)
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 
@@ -91,7 +99,17 @@ def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
 def overview(assessment_id: str):  # type: ignore[no-untyped-def]
     ctx = load_assessment(assessment_id, Action.VIEW)
     progress = stored_progress(ctx.data, ctx.framework)
-    return render_template("overview.html", ctx=ctx, progress=progress)
+    to_review = ctx.data.derived(
+        "carried_over", lambda: carried_over(ctx.framework, load_answers(ctx.data)))
+    return render_template("overview.html", ctx=ctx, progress=progress, to_review=to_review,
+                           starts_cycles=_starts_cycles(ctx))
+
+
+def _starts_cycles(ctx: AssessmentContext) -> bool:
+    """Whether the user may start the organization's next cycle (its managers)."""
+    roles = store().organizations.members(ctx.record.organization_id).get(
+        ctx.user.username, frozenset())
+    return permits_in_organization(roles, OrgAction.CREATE_CYCLE)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -179,7 +197,8 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
     return render_template(
         "answer_page.html", ctx=ctx, section=section, form=form, answers=stored,
         conflicts=conflicts, progress=of_questions(section.questions, stored),
-        answer_field=answer_field, revision_field=revision_field,
+        answer_field=answer_field, revision_field=revision_field, keep_field=keep_field,
+        to_review=carried_over_on(section.questions, stored),
         can_write=ctx.can(Action.WRITE_ANSWERS, section.id),
         retired=retired_answers(ctx.framework, section.item, stored) if section.item else (),
         # Lengths as the award counts them, for the counters under the boxes and the total.
@@ -211,7 +230,8 @@ def _edit(form, question: Question) -> AnswerEdit:  # type: ignore[no-untyped-de
     except ValueError:
         abort(400, description=_("The revision sent for question %(question)s is not a number.",
                                  question=question.id))
-    return AnswerEdit(question.id, normalized_text(form[answer_field(question.id)].data), base)
+    return AnswerEdit(question.id, normalized_text(form[answer_field(question.id)].data), base,
+                      keep_as_is=bool(form[keep_field(question.id)].data))
 
 
 def _saved_message(count: int) -> str:
