@@ -102,6 +102,10 @@ def test_the_2025_gap_report_has_a_real_pareto_and_a_change_since_2024(
     assert any(change > 0 for change in changes)
     assert any(change < 0 for change in changes)
     assert report.total.change_score_points > 0  # 2025 scored higher overall than 2024
+    # The change chart (by category) shows gains and a loss.
+    category_changes = [group.change_score_points for group in report.categories]
+    assert any(change > 0 for change in category_changes)
+    assert any(change < 0 for change in category_changes)
     assert report_of(store, by_cycle["2024"]).compared_with is None
     current = report_of(store, by_cycle["2026"])
     assert current.compared_with is not None and current.compared_with.cycle == "2025"
