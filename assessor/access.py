@@ -55,6 +55,8 @@ class Action(StrEnum):
     VIEW_CALIBRATION = "view_calibration"  # examiners' leniency: the coordinator's eyes only
     VIEW_REPORT = "view_report"
     VIEW_AUDIT = "view_audit"
+    VIEW_GAPS = "view_gaps"  # the gap report: consensus against targets, cycle over cycle
+    SET_TARGETS = "set_targets"
 
 
 ALL_PHASES = frozenset(PHASE_ORDER)
@@ -67,6 +69,8 @@ class Rule:
     roles_by_phase: Mapping[Phase, frozenset[Role]]
     assigned_only: frozenset[Role] = frozenset()  # these roles act only on their items
     consensus_lead: bool = False  # the designated consensus lead may too, in those phases
+    # These organization roles may too, in those phases, without a role in the cycle.
+    org_roles: frozenset[OrgRole] = frozenset()
 
 
 def rule(roles: set[Role], phases: frozenset[Phase], **options: object) -> Rule:
@@ -89,6 +93,9 @@ RULES: Mapping[Action, Rule] = {
     Action.VIEW_REPORT: Rule({Phase.CONSENSUS: frozenset({C, L}),
                               Phase.FEEDBACK: frozenset({C, W, E, L})}, consensus_lead=True),
     Action.VIEW_AUDIT: rule({C, L}, ALL_PHASES),
+    # Who may read the consensus may read where it falls short of the targets.
+    Action.VIEW_GAPS: rule({C, E, L}, frozenset({Phase.CONSENSUS, Phase.FEEDBACK})),
+    Action.SET_TARGETS: rule({C}, ALL_PHASES, org_roles=frozenset({OrgRole.MANAGER})),
 }
 
 
@@ -100,6 +107,7 @@ class Member:
     roles: frozenset[Role]
     assigned: Mapping[Role, frozenset[str]] = field(default_factory=dict)
     consensus_lead: bool = False
+    org_roles: frozenset[OrgRole] = frozenset()  # in the cycle's organization
 
     def is_assigned(self, role: Role, item_id: str) -> bool:
         return item_id in self.assigned.get(role, frozenset())
@@ -115,6 +123,8 @@ def permits(member: Member, action: Action, phase: Phase, item_id: str | None = 
         return False
     if rule.consensus_lead and member.consensus_lead and Role.EXAMINER in member.roles:
         return True  # the lead is one of the examiners; a former examiner is no lead
+    if member.org_roles & rule.org_roles:
+        return True
     for role in member.roles & rule.roles_by_phase[phase]:
         if role not in rule.assigned_only:
             return True
@@ -190,8 +200,10 @@ def may_create_organization(is_admin: bool, open_to_all: bool) -> bool:
 
 
 def with_organization_roles(member: Member, org_roles: frozenset[OrgRole]) -> Member:
-    """The organization's managers and leaders read every cycle of it as a leader does."""
-    if org_roles & ORG_RULES[OrgAction.VIEW_ALL_CYCLES] and Role.LEADER not in member.roles:
-        return Member(member.username or "", member.roles | {Role.LEADER}, member.assigned,
-                      member.consensus_lead)
-    return member
+    """The member with their roles in the cycle's organization: its managers and leaders read
+    every cycle of it as a leader does, and rules may name organization roles too."""
+    roles = member.roles
+    if org_roles & ORG_RULES[OrgAction.VIEW_ALL_CYCLES]:
+        roles = roles | {Role.LEADER}
+    return Member(member.username or "", roles, member.assigned, member.consensus_lead,
+                  frozenset(org_roles))

@@ -17,7 +17,7 @@ from .criteria import Framework, check_framework, load_framework
 from .demo import DEMO_PASSWORD, load_demo
 from .export import export_assessment
 from .extensions import store_of, users_of
-from .gap_export import gaps_csv, gaps_json, gaps_markdown
+from .gap_export import gaps_csv, gaps_json_text, gaps_markdown
 from .gaps import cycle_gap_report
 from .kpi_cli import kpis_cli
 from .organizations import (
@@ -294,7 +294,7 @@ def gaps_command(assessment_id: str, output: str) -> None:
     framework = framework_named(record.framework)
     report = cycle_gap_report(_store().assessments, record, framework)
     if output == "json":
-        click.echo(json.dumps(gaps_json(report), ensure_ascii=False, indent=2))
+        click.echo(gaps_json_text(report))
     elif output == "csv":
         click.echo(gaps_csv(report), nl=False)
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from .criteria import Framework
@@ -42,6 +43,11 @@ def gaps_json(report: GapReport) -> dict[str, Any]:
         "compared_with": ({"id": report.compared_with.id, "cycle": report.compared_with.cycle}
                           if report.compared_with else None),
     }
+
+
+def gaps_json_text(report: GapReport) -> str:
+    """The JSON as a file holds it: UTF-8 text, indented."""
+    return json.dumps(gaps_json(report), ensure_ascii=False, indent=2)
 
 
 def _cell(value: object) -> str:

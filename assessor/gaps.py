@@ -15,7 +15,7 @@ from enum import StrEnum
 from .consensus import ConsensusRecord
 from .criteria import Framework, Item, ItemKind
 from .organizations import AssessmentRecord
-from .repositories import AssessmentIndex
+from .repositories import AssessmentData, AssessmentIndex
 from .targets import ItemTarget
 
 
@@ -189,15 +189,17 @@ def previous_scored_cycle(assessments: AssessmentIndex, record: AssessmentRecord
         if other.organization_id == record.organization_id and other.id != record.id
         and other.framework == record.framework
         and (other.created_at, other.cycle) < (record.created_at, record.cycle))
-    return next((other for other in earlier if assessments.data(other.id).consensus.all()),
-                None)
+    return next((other for other in earlier if _is_scored(assessments.data(other.id))), None)
 
 
-def cycle_gap_report(assessments: AssessmentIndex, record: AssessmentRecord,
-                     framework: Framework) -> GapReport:
-    """The gap report of a stored cycle, compared with its previous scored cycle if any."""
+def _is_scored(data: AssessmentData) -> bool:
+    return data.derived("is_scored", lambda: bool(data.consensus.all()))
+
+
+def compare_cycles(assessments: AssessmentIndex, record: AssessmentRecord,
+                   earlier: AssessmentRecord | None, framework: Framework) -> GapReport:
+    """The gap report of a stored cycle, compared with `earlier` (None: with nothing)."""
     data = assessments.data(record.id)
-    earlier = previous_scored_cycle(assessments, record)
     previous = None
     if earlier is not None:
         earlier_data = assessments.data(earlier.id)
@@ -205,3 +207,10 @@ def cycle_gap_report(assessments: AssessmentIndex, record: AssessmentRecord,
                               earlier_data.targets.all())
     return gap_report(framework, data.consensus.all(), data.targets.all(), previous,
                       ComparedCycle(earlier.id, earlier.cycle) if earlier else None)
+
+
+def cycle_gap_report(assessments: AssessmentIndex, record: AssessmentRecord,
+                     framework: Framework) -> GapReport:
+    """The gap report of a stored cycle, compared with its previous scored cycle if any."""
+    return compare_cycles(assessments, record, previous_scored_cycle(assessments, record),
+                          framework)

@@ -190,6 +190,8 @@ AUDIT_ACTION_NAMES = {
     "review_reopened": _l("review reopened"),
     "consensus_set": _l("consensus recorded"),
     "cycle_started_from": _l("cycle started from an earlier one"),
+    "targets_set": _l("targets set"),
+    "targets_copied": _l("targets copied"),
 }
 # werkzeug's names of the HTTP errors assessor shows (HTTP_STATUS_CODES), by code.
 HTTP_ERROR_NAMES = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
+from itertools import count
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -200,3 +201,13 @@ class UserRepository(Protocol):
         """False if the username is taken."""
 
     def update(self, username: str, **fields: object) -> None: ...
+
+
+_VERSIONS = count(1)
+
+
+def version_of(data: AssessmentData) -> int:
+    """A number that stays the same while the assessment's data does and changes when it
+    changes: for caching what is derived from several assessments (the key names each one's
+    version). A number is never handed out twice, so a forgotten version only costs a miss."""
+    return data.derived("version", lambda: next(_VERSIONS))

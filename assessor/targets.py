@@ -14,13 +14,14 @@ from .errors import DomainError
 from .repositories import AssessmentData
 
 TARGET_STEP = 5  # targets are set in 5% steps, like scores
+RATIONALE_LIMIT = 500  # characters: a reason in a sentence or two, not an essay
 
 
 class TargetError(DomainError):
     """A target that cannot be stored: target_unknown_item (item), target_out_of_range (item,
     target), target_off_step (item, target, step), target_none_given,
-    target_rationale_without_target (item). `item` is None for the
-    value given to all items."""
+    target_rationale_without_target (item), target_rationale_too_long (item, limit). `item`
+    is None for the value given to all items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def set_targets(data: AssessmentData, framework: Framework, user: str,
             raise TargetError("target_unknown_item", item=item_id)
         if all_items is None and item_id not in items:
             raise TargetError("target_rationale_without_target", item=item_id)
+        if len(rationales[item_id]) > RATIONALE_LIMIT:
+            raise TargetError("target_rationale_too_long", item=item_id, limit=RATIONALE_LIMIT)
     now = now or utc_now()
     wanted = {item.id: all_items for item in framework.items} if all_items is not None else {}
     wanted.update(items)
@@ -116,3 +119,21 @@ def copy_targets(from_data: AssessmentData, to_data: AssessmentData,
                          items={item_id: copied[item_id].target_pct
                                 for item_id in sorted(copied)})
     return stored
+
+
+def changed_entries(stored: Mapping[str, ItemTarget], items: Mapping[str, object],
+                    rationales: Mapping[str, str]
+                    ) -> tuple[dict[str, object], dict[str, str]]:
+    """Of a whole table of targets and rationales as sent (every item, say), the entries that
+    differ from what is stored: what `set_targets` is then given, so the audit trail names
+    only what changed. An item whose rationale alone changed is sent with its target."""
+    changed_items: dict[str, object] = {}
+    changed_rationales: dict[str, str] = {}
+    for item_id, target in items.items():
+        kept = stored.get(item_id)
+        rationale = " ".join(rationales.get(item_id, "").split())
+        if kept is None or kept.target_pct != target or kept.rationale != rationale:
+            changed_items[item_id] = target
+            if rationale or (kept and kept.rationale):
+                changed_rationales[item_id] = rationale
+    return changed_items, changed_rationales

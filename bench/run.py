@@ -19,6 +19,12 @@ answers_page_ratio   median time of the read-all-answers page (GET, signed in) o
                      with every question answered at ~1 KB / median time of a bare
                      jinja2.Template that writes the same answers' HTML (already rendered) under
                      a heading each. Target <= 3.
+gap_report_ratio     median time of the gap report page (GET, signed in as the coordinator) of
+                     the consensus_ratio assessment with targets on every item and an earlier
+                     scored cycle of the same organization / median time of a bare
+                     jinja2.Template, compiled once, that writes the page's tables (categories
+                     and subtotals, items largest gap first) and each item's strengths and OFIs
+                     from figures computed beforehand. Target <= 3.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from assessor.access import Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.gaps import cycle_gap_report
 from assessor.organizations import create_organization
 from assessor.paths import framework_named
 from assessor.phases import move_to
@@ -51,6 +58,7 @@ from assessor.rendering import render_markdown
 from assessor.review import Review, submit
 from assessor.statements import Statement
 from assessor.storage.files import sync_data
+from assessor.targets import set_targets
 from assessor.team import add_role, assign
 
 FRAMEWORK = "gbt19580-2012.yaml"
@@ -188,6 +196,63 @@ def consensus_app(data_dir: Path) -> tuple[Flask, str]:
     return app, assessment_id
 
 
+def gap_report_app(data_dir: Path) -> tuple[Flask, str]:
+    """The consensus app's assessment with targets, and an earlier scored cycle (every item
+    in consensus, with targets) of the same organization."""
+    app, assessment_id = consensus_app(data_dir)
+    store = app.extensions[STORE_KEY]
+    framework = framework_named(FRAMEWORK)
+    record = store.assessments.get(assessment_id)
+    set_targets(store.assessment_data(assessment_id), framework, COORDINATOR, all_items=60,
+                items={item.id: 70 for item in framework.items[::4]})
+    earlier = store.assessments.create(record.organization_id, "2025", FRAMEWORK,
+                                       "2025-01-01T00:00:00+00:00")
+    earlier_data = store.assessment_data(earlier.id)
+    set_targets(earlier_data, framework, COORDINATOR, all_items=50)
+    move_to(earlier_data, Phase.REVIEW)
+    move_to(earlier_data, Phase.CONSENSUS)
+    for i, item in enumerate(framework.items):
+        record_consensus(earlier_data, ConsensusRecord(
+            item.id, 30 + 5 * (i % 5), "agreed", (Statement("Monthly reviews"),),
+            (Statement("No trend data"),), COORDINATOR, NOW), framework.scoring.step)
+    return app, assessment_id
+
+
+BARE_GAP_PAGE = jinja2.Template(
+    "<main><h1>{{ title }}</h1><table><tbody>{% for row in categories %}<tr><th>{{ row.title }}"
+    "</th>{% for value in row.figures %}<td class=\"num\">{{ '%g'|format(value) }}</td>"
+    "{% endfor %}</tr>{% endfor %}</tbody></table><table><tbody>{% for row in items %}<tr><th>"
+    "<a href=\"#{{ row.id }}\">{{ row.id }}</a> {{ row.title }}</th>{% for value in "
+    "row.figures %}<td class=\"num\">{{ '%g'|format(value) }}</td>{% endfor %}</tr>"
+    "{% endfor %}</tbody></table>{% for row in items %}<article id=\"{{ row.id }}\"><h3>"
+    "{{ row.title }}</h3><ul>{% for text in row.statements %}<li>{{ text }}</li>{% endfor %}"
+    "</ul></article>{% endfor %}</main>", autoescape=True)
+
+
+def bare_gap_render(app: Flask, assessment_id: str) -> Callable[[], str]:
+    """The gap page's tables and statements from figures computed once, outside the timing."""
+    store = app.extensions[STORE_KEY]
+    framework = framework_named(FRAMEWORK)
+    report = cycle_gap_report(store.assessments, store.assessments.get(assessment_id),
+                              framework)
+    records = store.assessment_data(assessment_id).consensus.all()
+
+    def figures(row: object) -> list[float]:
+        return [value or 0 for value in (
+            row.points, row.score_points, row.target_points, row.gap_points,
+            getattr(row, "change_score_points", 0), row.change_gap_points)]
+
+    groups = [*report.categories, report.process, report.results, report.total]
+    categories = [{"title": group.id, "figures": figures(group)} for group in groups]
+    items = [{"id": row.item, "title": framework.item(row.item).title.zh,
+              "figures": [*figures(row), row.cumulative_share or 0],
+              "statements": [s.text for s in (records[row.item].ofis
+                                              + records[row.item].strengths)]
+              if row.item in records else []} for row in report.items]
+    return lambda: BARE_GAP_PAGE.render(title="Gap report", categories=categories,
+                                        items=items)
+
+
 BARE_TABLE = jinja2.Template(
     "<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>"
     "{% for row in rows %}<tr><th><a href=\"{{ row.url }}\">{{ row.title }}</a></th>"
@@ -269,14 +334,29 @@ def main() -> None:
         consensus_ms = median_ms(lambda: None, consensus_page, ROUNDS)
         table_ms = median_ms(lambda: None, lambda _: bare_table_render(), ROUNDS)
 
+        app, assessment_id = gap_report_app(root / "gaps")
+        client = signed_in_client(app)
+        url = f"/a/{assessment_id}/gaps/"
+
+        def gap_page(_: object) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        gap_page(None)
+        gap_ms = median_ms(lambda: None, gap_page, ROUNDS)
+        bare_gaps = bare_gap_render(app, assessment_id)
+        bare_gap_ms = median_ms(lambda: None, lambda _: bare_gaps(), ROUNDS)
+
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
           f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments); consensus page "
-          f"{consensus_ms:.2f} ms, bare table render {table_ms:.3f} ms", file=sys.stderr)
+          f"{consensus_ms:.2f} ms, bare table render {table_ms:.3f} ms; gap page "
+          f"{gap_ms:.2f} ms, bare gap render {bare_gap_ms:.3f} ms", file=sys.stderr)
     print(f"save_answer_ratio: {save_one_ms / bare_ms:.3f}")
     print(f"write_scaling_ratio: {save_many_ms / save_one_ms:.3f}")
     print(f"consensus_ratio: {consensus_ms / table_ms:.3f}")
     print(f"answers_page_ratio: {answers_ms / bare_answers_ms:.3f}")
+    print(f"gap_report_ratio: {gap_ms / bare_gap_ms:.3f}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ from assessor.access import (
     RULES,
     Action,
     Member,
+    OrgRole,
     Phase,
     Role,
     permits,
     permitted_actions,
+    with_organization_roles,
 )
 
 ITEM, OTHER_ITEM = "4.1.2", "4.1.3"
@@ -86,3 +88,15 @@ def test_permitted_actions_count_assigned_items() -> None:
     assert Action.SCORE in permitted_actions(examiner, Phase.REVIEW)
     assert Action.SCORE not in permitted_actions(member(Role.EXAMINER, assigned=()),
                                                  Phase.REVIEW)
+
+
+def test_a_rule_may_name_organization_roles() -> None:
+    """Targets: the cycle's coordinator, or the organization's manager without a role in the
+    cycle; an organization leader reads the cycle but sets no targets."""
+    manager = with_organization_roles(Member("m", frozenset()), frozenset({OrgRole.MANAGER}))
+    leader = with_organization_roles(Member("l", frozenset()), frozenset({OrgRole.LEADER}))
+    for phase in Phase:
+        assert permits(manager, Action.SET_TARGETS, phase)
+        assert not permits(leader, Action.SET_TARGETS, phase)
+        assert permits(Member("c", frozenset({Role.COORDINATOR})), Action.SET_TARGETS, phase)
+    assert not permits(manager, Action.MANAGE, Phase.WRITING)  # only where a rule says so

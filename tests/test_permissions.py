@@ -192,6 +192,10 @@ def answer(question_id: str) -> FormData:
                           revision_field(SEEDED_QUESTION): "1"}
 
 
+def all_items_at_50(world: World) -> Mapping[str, object]:
+    return {"all_items": "50"}
+
+
 def sign_in_as_writer(world: World) -> Mapping[str, object]:
     return {"username": "writer", "password": PASSWORD}
 
@@ -512,6 +516,26 @@ TABLE = (
         A + "/report/report.md", CONSENSUS),
     row("200  200  200  200  200  403  403  302", GET, "report.markdown",
         A + "/report/report.md", FEEDBACK),
+    # -- targets: the coordinator (or the organization's manager), in any phase
+    row("200  403  403  403  403  403  403  302", GET, "targets.index", A + "/targets/", WRITING),
+    row("200  403  403  403  403  403  403  302", GET, "targets.index", A + "/targets/",
+        FEEDBACK),
+    row("302  403  403  403  403  403  403  302", POST, "targets.save", A + "/targets/",
+        WRITING, all_items_at_50),
+    row("302  403  403  403  403  403  403  302", POST, "targets.save", A + "/targets/",
+        CONSENSUS, all_items_at_50),
+    # -- the gap report: for those who read the consensus
+    row("403  403  403  403  403  403  403  302", GET, "gaps.index", A + "/gaps/", REVIEW),
+    row("200  403  200  200  200  403  403  302", GET, "gaps.index", A + "/gaps/", CONSENSUS),
+    row("200  403  200  200  200  403  403  302", GET, "gaps.index", A + "/gaps/", FEEDBACK),
+    row("403  403  403  403  403  403  403  302", GET, "gaps.csv_download",
+        A + "/gaps/gaps.csv", WRITING),
+    row("200  403  200  200  200  403  403  302", GET, "gaps.csv_download",
+        A + "/gaps/gaps.csv", FEEDBACK),
+    row("200  403  200  200  200  403  403  302", GET, "gaps.json_download",
+        A + "/gaps/gaps.json", FEEDBACK),
+    row("200  403  200  200  200  403  403  302", GET, "gaps.markdown_download",
+        A + "/gaps/gaps.md", CONSENSUS),
 )
 CASES = [pytest.param(r, role, id=f"{r.id} {role}") for r in TABLE for role in ROLES]
 ASSESSMENT_ROWS = [r for r in TABLE if r.url.startswith(A)]

@@ -20,6 +20,7 @@ from . import (
     auth,
     consensus,
     errors,
+    gaps,
     home,
     key_factors,
     language,
@@ -30,6 +31,7 @@ from . import (
     report,
     review,
     settings,
+    targets,
     team,
 )
 
@@ -83,7 +85,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
     app.jinja_env.globals.update(Action=Action, Role=Role)
     for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,
-                      key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp):
+                      key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp,
+                      gaps.bp, targets.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
     errors.init_app(app)

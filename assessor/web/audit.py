@@ -75,6 +75,14 @@ def _role_removed(d: dict[str, Any]) -> str:
              role=role_name(d["role"]))
 
 
+def _targets_set(detail: dict[str, Any]) -> str:
+    items = ", ".join(f"{item} {target}%" for item, target in detail["items"].items())
+    if detail["all"] is None:
+        return items
+    everything = _("all items %(target)s%%", target=detail["all"])
+    return f"{everything}; {items}" if items else everything
+
+
 def _cycle_started_from(d: dict[str, Any]) -> str:
     return ngettext(
         "from cycle %(cycle)s: %(num)d answer carried over to review; team %(members)s; key "
@@ -112,4 +120,9 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
                                    examiner=d["examiner"], item=d["item"]),
     "consensus_set": lambda d: _("item %(item)s: %(score)s%%", item=d["item"], score=d["score"]),
     "cycle_started_from": _cycle_started_from,
+    "targets_set": _targets_set,
+    "targets_copied": lambda d: ngettext(
+        "from assessment %(assessment)s (%(num)d item)",
+        "from assessment %(assessment)s (%(num)d items)", len(d["items"]),
+        assessment=d["from_assessment"]),
 }

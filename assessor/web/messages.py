@@ -171,6 +171,27 @@ def settings_error(error: DomainError) -> str:
     return _worded(SETTINGS_ERRORS, error.code, min=0, max=error.data.get("limit", 100))
 
 
+# -- targets ------------------------------------------------------------------------------------
+TARGET_ERRORS = {
+    "target_off_step": _l("%(entry)s: a target is a whole percentage in steps of %(step)d "
+                          "(0, 5, 10 … 100), not “%(target)s”."),
+    "target_out_of_range": _l("%(entry)s: a target is from 0 to 100%%, not %(target)s%%."),
+    "target_unknown_item": _l("%(entry)s: the criteria have no such item."),
+    "target_none_given": _l("Choose a target for all items or for at least one item."),
+    "target_rationale_without_target": _l("%(entry)s: a rationale needs a target for the "
+                                          "item; choose one."),
+    "target_rationale_too_long": _l("%(entry)s: a rationale is at most %(limit)d characters."),
+}
+
+
+def target_error(error: DomainError) -> str:
+    """Which entry was refused (an item, or the value for all items) and why."""
+    item = error.data.get("item")
+    entry = _("Item %(item)s", item=item) if item else _("All items")
+    return _worded(TARGET_ERRORS, error.code, entry=entry, target=error.data.get("target"),
+                   step=error.data.get("step", 5), limit=error.data.get("limit", 0))
+
+
 # -- review entries, consensus, statements -----------------------------------------------------
 SCORE_ERRORS = {
     "score_off_scale": _l("A score is a percentage from 0 to 100 in steps of %(step)d, not "
