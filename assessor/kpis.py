@@ -53,6 +53,7 @@ class KpiError(DomainError):
     kpi_band_inverted, kpi_band_only, kpi_stretch_short (value), kpi_unknown_unit (value),
     kpi_unknown_owner (value), kpi_unknown_parent (value), kpi_parent_cycle (value),
     kpi_unknown_objective (value), kpi_item_invalid (value), kpi_has_children (children),
+    kpi_field_unknown (a field a KPI does not have, or one the register keeps itself),
     kpi_not_party (user): only the owner and the superior accept a KPI."""
 
     def __init__(self, code: str, field: str | None = None, **data: object) -> None:
@@ -314,7 +315,7 @@ def create_kpi(data: PerformanceData, user: str, values: Mapping[str, object],
     """A new KPI from the editable fields in `values` (code and name at least)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise KpiError("kpi_choice_unknown", sorted(unknown)[0], value=sorted(unknown)[0])
+        raise KpiError("kpi_field_unknown", sorted(unknown)[0])
     kpi = Kpi(id=new_record_id(), **values)  # type: ignore[arg-type]
     kpi = data.change(lambda records: store_kpi(records, kpi, usernames))
     data.audit.record(user, "kpi_created", kpi=kpi.id, code=kpi.code, **{
@@ -328,7 +329,7 @@ def update_kpi(data: PerformanceData, user: str, kpi_id: str, values: Mapping[st
     """Change the editable fields in `values`; any change of the standard clears agreement."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise KpiError("kpi_choice_unknown", sorted(unknown)[0], value=sorted(unknown)[0])
+        raise KpiError("kpi_field_unknown", sorted(unknown)[0])
 
     def change(records: PerformanceRecords) -> tuple[Kpi, Kpi]:
         stored = _get(records, kpi_id)

@@ -201,7 +201,7 @@ def update_unit(data: PerformanceData, user: str, unit_id: str, *, name: str | N
                 mission: str | None = None, head: str | None = None,
                 expected_revision: int | None = None) -> OrgUnit:
     """Rename a unit or change its mission or head (None: unchanged); its KPIs stay."""
-    def change(records: PerformanceRecords) -> OrgUnit:
+    def change(records: PerformanceRecords) -> tuple[OrgUnit, OrgUnit]:
         unit = _unit(records, unit_id)
         check_revision("unit", unit_id, unit.revision, expected_revision)
         new_name = unit.name if name is None else _name(name)
@@ -213,11 +213,10 @@ def update_unit(data: PerformanceData, user: str, unit_id: str, *, name: str | N
         if changed != unit:
             changed = replace(changed, revision=unit.revision + 1)
             records.units[unit_id] = changed
-        return changed
+        return unit, changed
 
-    before = data.read().units.get(unit_id)
-    unit = data.change(change)
-    if before is not None and unit != before:
+    before, unit = data.change(change)
+    if unit != before:
         data.audit.record(user, "unit_changed", unit=unit_id, **{
             field: getattr(unit, field) for field in ("name", "mission", "head")
             if getattr(unit, field) != getattr(before, field)})

@@ -399,3 +399,15 @@ def test_owner_and_superior_accept_and_reply() -> None:
     assert may_reply_on_kpi("sam", frozenset(), owned, "sam")
     assert may_reply_on_kpi("boss", LEADER, owned, "sam")
     assert not may_reply_on_kpi("bob", MEMBER, owned, "sam")
+
+
+def test_fields_the_register_keeps_cannot_be_given(store: Store, org: str,
+                                                   data: PerformanceData) -> None:
+    stored = gen_kpi(store, org, "K1")
+    for values in ({"revision": 9}, {"agreed_by_owner_at": "2026-01-01"}, {"colour": "red"}):
+        with pytest.raises(KpiError) as refused:
+            update_kpi(data, "quality", stored.id, values)
+        assert refused.value.code == "kpi_field_unknown"
+    with pytest.raises(KpiError):
+        create_kpi(data, "quality", {"code": "K2", "name": "n", "id": "mine"})
+    assert data.read().kpis == {stored.id: stored}
