@@ -124,6 +124,7 @@ EDITABLE = tuple(f.name for f in fields(Kpi) if f.name not in {
 # The KPI's standard: a change to any of these asks owner and superior to agree again.
 STANDARD = ("definition", "formula", "measure_unit", "direction", "baseline", "baseline_date",
             "target", "target_date", "stretch", "band_low", "band_high", "owner", "unit")
+CHOICES = {"direction": Direction, "frequency": Frequency, "perspective": Perspective}
 NUMBERS = ("baseline", "target", "stretch", "amber", "band_low", "band_high", "comparison")
 DATES = ("baseline_date", "target_date")
 TEXTS = {"code": 40, "name": MAX_NAME_CHARS, "definition": MAX_TEXT_CHARS,
@@ -160,8 +161,7 @@ def kpi_problems(records: PerformanceRecords, kpi: Kpi,
     elif any(other.code.casefold() == kpi.code.casefold() and other.id != kpi.id
              for other in records.kpis.values()):
         problems.append(KpiError("kpi_code_taken", "code", value=kpi.code))
-    for name, kind in (("direction", Direction), ("frequency", Frequency),
-                       ("perspective", Perspective)):
+    for name, kind in CHOICES.items():
         value = getattr(kpi, name)
         if value is not None and not isinstance(value, kind):
             problems.append(KpiError("kpi_choice_unknown", name, value=value))
@@ -271,13 +271,17 @@ def _get(records: PerformanceRecords, kpi_id: str) -> Kpi:
 
 
 def normalized(records: PerformanceRecords, kpi: Kpi) -> Kpi:
-    """One way to say each thing: the company's own unit id is no unit, numbers are floats."""
+    """One way to say each thing: the company's own unit id is no unit, numbers are floats,
+    choices their enum members (a value that is no choice stays, for kpi_problems to name)."""
     company = company_of(records)
     if company is not None and kpi.unit == company.id:
         kpi = replace(kpi, unit=None)
     numbers = {name: float(value) for name in NUMBERS
                if isinstance(value := getattr(kpi, name), int) and not isinstance(value, bool)}
-    return replace(kpi, code=kpi.code.strip(), **numbers)
+    choices = {name: kind(value) for name, kind in CHOICES.items()
+               if isinstance(value := getattr(kpi, name), str) and value in set(kind)}
+    code = kpi.code.strip() if isinstance(kpi.code, str) else kpi.code
+    return replace(kpi, code=code, **numbers, **choices)
 
 
 def store_kpi(records: PerformanceRecords, kpi: Kpi,

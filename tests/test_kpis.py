@@ -411,3 +411,14 @@ def test_fields_the_register_keeps_cannot_be_given(store: Store, org: str,
     with pytest.raises(KpiError):
         create_kpi(data, "quality", {"code": "K2", "name": "n", "id": "mine"})
     assert data.read().kpis == {stored.id: stored}
+
+
+def test_choices_given_as_text_are_stored_as_choices(data: PerformanceData) -> None:
+    stored = create_kpi(data, "quality", {"code": "K1", "name": "n", "direction": "down",
+                                          "frequency": "quarterly",
+                                          "perspective": "internal_process"})
+    assert (stored.direction, stored.frequency, stored.perspective) == (
+        Direction.DOWN, Frequency.QUARTERLY, Perspective.INTERNAL_PROCESS)
+    with pytest.raises(KpiError) as refused:
+        update_kpi(data, "quality", stored.id, {"frequency": "hourly"})
+    assert (refused.value.code, refused.value.field) == ("kpi_choice_unknown", "frequency")
