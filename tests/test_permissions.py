@@ -26,11 +26,13 @@ from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
+from assessor.performance import PerformanceRecords
 from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.storage.files import DataFile
 from assessor.storage.store import Store
 from assessor.team import add_role, assign, designate_consensus_lead
+from assessor.units import OrgUnit, UnitKind
 from assessor.users import Users
 from assessor.web.forms import answer_field, revision_field
 from tests.factories import gen_assessment
@@ -289,6 +291,38 @@ def consensus_entry(world: World) -> Mapping[str, object]:
             "strengths": "A yearly strategy review"}
 
 
+# The first organization's units and strategy, with fixed ids that the rows' URLs name.
+COMPANY_UNIT, SALES_UNIT, EAST_TEAM = "u-company", "u-sales", "u-east"
+CUSTOMER_GOAL, PROCESS_GOAL = "o-customer", "o-process"
+
+
+def with_units(world: World) -> Mapping[str, object]:
+    """The company with a department (Sales) and a team below it (East)."""
+    def put(records: PerformanceRecords) -> None:
+        records.units.update({unit.id: unit for unit in (
+            OrgUnit(COMPANY_UNIT, world.first.organization, UnitKind.COMPANY),
+            OrgUnit(SALES_UNIT, "Sales", UnitKind.DEPARTMENT, COMPANY_UNIT),
+            OrgUnit(EAST_TEAM, "East", UnitKind.TEAM, SALES_UNIT))})
+
+    world.store.organization_data(world.first.organization_id).change(put)
+    return {}
+
+
+def new_unit(world: World) -> Mapping[str, object]:
+    with_units(world)
+    return {"name": "West", "parent": SALES_UNIT, "kind": "", "mission": "", "head": ""}
+
+
+def renamed_team(world: World) -> Mapping[str, object]:
+    with_units(world)
+    return {"name": "East region", "mission": "Serve the east", "head": "", "revision": "1"}
+
+
+def team_to_company(world: World) -> Mapping[str, object]:
+    with_units(world)
+    return {"parent": COMPANY_UNIT, "revision": "1"}
+
+
 # -- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -354,6 +388,20 @@ TABLE = (
     row("200  200  200  200  200  403  403  302", GET, "organizations.show", "/o/{o}"),
     row("302  403  403  403  403  403  403  302", POST, "organizations.people", "/o/{o}/people",
         data=leader_leads_the_organization),
+    # -- units: the organization's managers edit, its people read (the cycle's team, without
+    # a role in the organization, does not)
+    row("200  403  403  403  403  403  403  302", GET, "units.index", "/o/{o}/units/",
+        data=with_units),
+    row("302  403  403  403  403  403  403  302", POST, "units.create", "/o/{o}/units/",
+        data=new_unit),
+    row("200  403  403  403  403  403  403  302", GET, "units.show", "/o/{o}/units/u-east",
+        data=with_units),
+    row("302  403  403  403  403  403  403  302", POST, "units.update", "/o/{o}/units/u-east",
+        data=renamed_team),
+    row("302  403  403  403  403  403  403  302", POST, "units.move", "/o/{o}/units/u-east/move",
+        data=team_to_company),
+    row("302  403  403  403  403  403  403  302", POST, "units.remove",
+        "/o/{o}/units/u-east/remove", data=with_units),
     # -- questionnaire: everyone with a role reads; writers write their pages while writing
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),

@@ -33,6 +33,7 @@ from . import (
     settings,
     targets,
     team,
+    units,
 )
 
 csrf = CSRFProtect()
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
                       gaps.bp, targets.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
+    app.register_blueprint(units.bp)  # an organization's units
     errors.init_app(app)
 
     @app.after_request

@@ -19,6 +19,7 @@ from ..access import Phase
 from ..errors import DomainError
 from ..i18n import phase_name, role_name
 from ..phases import OpeningWarning
+from ..scorecard import ScorecardWarning
 from ..stats import NoKendallW
 
 
@@ -274,3 +275,141 @@ def text_kept_after_expiry(description: str | None) -> str:
     return _("Nothing was saved: the form had expired or did not come from this page (%(reason)s)"
              " Your text is kept below; check it and save again.",
              reason=csrf_reason(description))
+
+
+# -- units and strategy (assessor/units.py, strategy.py, scorecard.py) --------------------------
+PERSPECTIVE_NAMES = {
+    "financial": _l("Financial"),
+    "customer": _l("Customer"),
+    "internal_process": _l("Internal process"),
+    "learning_growth": _l("Learning and growth"),
+}
+UNIT_KIND_NAMES = {
+    "company": _l("company"),
+    "department": _l("department"),
+    "team": _l("team"),
+    "post": _l("post"),
+}
+
+
+def perspective_name(value: object) -> str:
+    """A balanced-scorecard perspective in the reader's language (Perspective or its value)."""
+    key = getattr(value, "value", value)
+    return str(PERSPECTIVE_NAMES.get(str(key), key))
+
+
+def unit_kind_name(value: object) -> str:
+    key = getattr(value, "value", value)
+    return str(UNIT_KIND_NAMES.get(str(key), key))
+
+
+UNIT_ERRORS = {
+    "unit_name_empty": _l("Type the unit's name."),
+    "unit_name_too_long": _l("A unit's name is at most %(limit)d characters."),
+    "unit_name_has_separator": _l("A unit's name cannot contain “/”: imports find units by "
+                                  "their path of names, such as Sales/East region."),
+    "unit_mission_too_long": _l("A unit's mission is at most %(limit)d characters."),
+    "unit_unknown": _l("That unit no longer exists; someone may have removed it."),
+    "unit_company_exists": _l("The organization has its company unit already; a new unit goes "
+                              "below it."),
+    "unit_company_fixed": _l("The company is the top of the tree: it cannot be moved."),
+    "unit_needs_parent": _l("Choose the unit the new one belongs to."),
+    "unit_cycle": _l("%(unit)s cannot go below %(parent)s: %(parent)s is part of %(unit)s. "
+                     "Choose a unit outside it."),
+    "unit_name_taken": _l("%(parent)s has a unit named %(name)s already; choose another name."),
+}
+
+
+def unit_error(error: DomainError, names: Mapping[str, str]) -> str:
+    """A refused unit change in words; `names` gives each unit's name by id."""
+    data = error.data
+    if error.code == "unit_not_empty":
+        unit = names.get(data["unit"], data["unit"])
+        if data["children"]:
+            return ngettext(
+                "%(unit)s is not empty: %(num)d unit is below it (%(units)s). Move or remove "
+                "it first.",
+                "%(unit)s is not empty: %(num)d units are below it (%(units)s). Move or remove "
+                "them first.", len(data["children"]), unit=unit,
+                units=", ".join(names.get(child, child) for child in data["children"]))
+        return ngettext(
+            "%(unit)s is not empty: %(num)d KPI belongs to it (%(kpis)s). Move it to another "
+            "unit or remove it first.",
+            "%(unit)s is not empty: %(num)d KPIs belong to it (%(kpis)s). Move them to another "
+            "unit or remove them first.", len(data["kpis"]), unit=unit,
+            kpis=", ".join(data["kpis"]))
+    return _worded(UNIT_ERRORS, error.code, limit=data.get("limit", 0),
+                   name=data.get("name", ""),
+                   unit=names.get(data.get("unit") or "", data.get("unit", "")),
+                   parent=names.get(data.get("parent") or "", data.get("parent", "")))
+
+
+STRATEGY_FIELD_NAMES = {
+    "mission": _l("Mission"),
+    "vision": _l("Vision"),
+    "values": _l("Values"),
+    "description": _l("Description"),
+    "hypothesis": _l("Hypothesis"),
+}
+STRATEGY_ERRORS = {
+    "strategy_text_too_long": _l("%(field)s: at most %(limit)d characters."),
+    "strategy_horizon_invalid": _l("The horizon is a whole number of years from 1 to 30."),
+    "objective_name_empty": _l("Type the objective's name."),
+    "objective_name_too_long": _l("An objective's name is at most %(limit)d characters."),
+    "objective_perspective_unknown": _l("Choose one of the four perspectives."),
+    "objective_unknown": _l("That objective no longer exists; someone may have removed it."),
+    "link_self": _l("An objective cannot be its own cause; choose two different objectives."),
+    "link_duplicate": _l("%(cause)s → %(effect)s is linked already."),
+    "link_unknown": _l("There is no link %(cause)s → %(effect)s (any more); choose the "
+                       "objectives again."),
+}
+
+
+def strategy_error(error: DomainError, names: Mapping[str, str]) -> str:
+    """A refused strategy change in words; `names` gives each objective's name by id."""
+    data = error.data
+    if error.code == "objective_in_use":
+        return ngettext(
+            "%(objective)s is measured by %(num)d KPI (%(kpis)s): take the objective off it "
+            "first.",
+            "%(objective)s is measured by %(num)d KPIs (%(kpis)s): take the objective off them "
+            "first.", len(data["kpis"]),
+            objective=names.get(data["objective"], data["objective"]),
+            kpis=", ".join(data["kpis"]))
+    field = data.get("field")
+    return _worded(STRATEGY_ERRORS, error.code, limit=data.get("limit", 0),
+                   field=str(STRATEGY_FIELD_NAMES.get(field, field)) if field else "",
+                   cause=names.get(data.get("cause") or "", data.get("cause", "")),
+                   effect=names.get(data.get("effect") or "", data.get("effect", "")))
+
+
+SCORECARD_WARNINGS = {
+    "perspective_without_objective": _l("%(perspective)s has no objective yet: the map "
+                                        "should cover all four perspectives."),
+    "too_many_objectives": _l("%(perspective)s has %(count)d objectives; at the company level "
+                              "about %(limit)d at most keep the strategy focused."),
+    "objective_without_kpi": _l("%(objective)s has no company KPI yet: about two KPIs per "
+                                "objective show whether it is reached."),
+    "objective_many_kpis": _l("%(objective)s has %(count)d company KPIs; about two per "
+                              "objective are easier to follow (at most %(limit)d)."),
+    "perspective_kpis_few": _l("%(perspective)s has %(count)d company KPIs; the balanced "
+                               "scorecard suggests %(limit)d to 7 per perspective."),
+    "perspective_kpis_many": _l("%(perspective)s has %(count)d company KPIs; the balanced "
+                                "scorecard suggests 4 to %(limit)d per perspective."),
+    "scorecard_small": _l("The company scorecard has %(count)d KPIs; the balanced scorecard "
+                          "suggests %(limit)d to 25 in all."),
+    "scorecard_large": _l("The company scorecard has %(count)d KPIs; the balanced scorecard "
+                          "suggests 16 to %(limit)d in all."),
+    "link_downward": _l("%(objective)s → %(effect)s points down the map: a cause usually sits "
+                        "in a lower perspective than its effect."),
+}
+
+
+def scorecard_warning(warning: ScorecardWarning, names: Mapping[str, str]) -> str:
+    """A balanced-scorecard warning in words; never a refusal. `names`: objectives' names."""
+    return _worded(SCORECARD_WARNINGS, warning.code, count=warning.count or 0,
+                   limit=warning.limit or 0,
+                   perspective=perspective_name(warning.perspective) if warning.perspective
+                   else "",
+                   objective=names.get(warning.objective or "", warning.objective or ""),
+                   effect=names.get(warning.effect or "", warning.effect or ""))
