@@ -225,30 +225,36 @@ BARE_GAP_PAGE = jinja2.Template(
     "<a href=\"#{{ row.id }}\">{{ row.id }}</a> {{ row.title }}</th>{% for value in "
     "row.figures %}<td class=\"num\">{{ '%g'|format(value) }}</td>{% endfor %}</tr>"
     "{% endfor %}</tbody></table>{% for row in items %}<article id=\"{{ row.id }}\"><h3>"
-    "{{ row.title }}</h3><ul>{% for text in row.statements %}<li>{{ text }}</li>{% endfor %}"
-    "</ul></article>{% endfor %}</main>", autoescape=True)
+    "{{ row.title }}</h3><ul>{% for statement in row.statements %}<li><a href=\"{{ row.url }}"
+    "#s-{{ statement.id }}\">{{ statement.id }}</a> {{ statement.text }}{% for tag in "
+    "statement.key_factors %} <abbr>{{ tag }}</abbr>{% endfor %}</li>{% endfor %}</ul>"
+    "</article>{% endfor %}</main>", autoescape=True)
 
 
 def bare_gap_render(app: Flask, assessment_id: str) -> Callable[[], str]:
-    """The gap page's tables and statements from figures computed once, outside the timing."""
+    """The gap page's tables (a cell for each of the page's) and each item's statements with
+    their ids, links and tags, from figures computed once, outside the timing."""
     store = app.extensions[STORE_KEY]
     framework = framework_named(FRAMEWORK)
     report = cycle_gap_report(store.assessments, store.assessments.get(assessment_id),
                               framework)
     records = store.assessment_data(assessment_id).consensus.all()
 
-    def figures(row: object) -> list[float]:
+    def figures(row: object, *extra: float | None) -> list[float]:
         return [value or 0 for value in (
             row.points, row.score_points, row.target_points, row.gap_points,
-            getattr(row, "change_score_points", 0), row.change_gap_points)]
+            row.change_score_points if hasattr(row, "change_score_points")
+            else row.change_score_pct, row.change_gap_points, *extra)]
 
     groups = [*report.categories, report.process, report.results, report.total]
-    categories = [{"title": group.id, "figures": figures(group)} for group in groups]
+    categories = [{"title": group.id, "figures": figures(group, group.score_points,
+                                                          group.target_points)}
+                  for group in groups]
     items = [{"id": row.item, "title": framework.item(row.item).title.zh,
-              "figures": [*figures(row), row.cumulative_share or 0],
-              "statements": [s.text for s in (records[row.item].ofis
-                                              + records[row.item].strengths)]
-              if row.item in records else []} for row in report.items]
+              "url": f"/a/{assessment_id}/consensus/items/{row.item}",
+              "figures": figures(row, row.cumulative_share, row.score_pct, row.target_pct),
+              "statements": (records[row.item].ofis + records[row.item].strengths)
+              if row.item in records else ()} for row in report.items]
     return lambda: BARE_GAP_PAGE.render(title="Gap report", categories=categories,
                                         items=items)
 

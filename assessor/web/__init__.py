@@ -23,7 +23,9 @@ from . import (
     gaps,
     home,
     key_factors,
+    kpis,
     language,
+    nav,
     next_cycle,
     organizations,
     phases,
@@ -84,12 +86,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
-    app.jinja_env.globals.update(Action=Action, Role=Role)
+    app.jinja_env.globals.update(Action=Action, Role=Role, assessment_nav=nav.assessment_nav)
     for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,
                       key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp,
                       gaps.bp, targets.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
+    app.register_blueprint(kpis.bp)  # an organization's KPI register, pages, import
     app.register_blueprint(units.bp)  # an organization's units
     errors.init_app(app)
 
