@@ -74,6 +74,7 @@ class Conflict:
 class SaveResult:
     saved: tuple[Answer, ...]
     conflicts: tuple[Conflict, ...]
+    kept_as_is: tuple[str, ...] = ()  # the saved questions whose carried-over text was kept
 
 
 def count_characters(text: str) -> int:
@@ -102,7 +103,7 @@ def load_answers(data: AssessmentData) -> Mapping[str, Answer]:
 def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str, user: str
            ) -> SaveResult:
     """Which edits become new revisions and which conflict; pure, so it is tested alone."""
-    saved, conflicts = [], []
+    saved, conflicts, kept = [], [], []
     edits = list(edits)
     if len({edit.question for edit in edits}) != len(edits):
         raise ValueError("two edits of the same question in one save")
@@ -117,7 +118,9 @@ def decide(current: Mapping[str, Answer], edits: Iterable[AnswerEdit], now: str,
         # answered for it in this cycle, so it is no longer carried over.
         saved.append(Answer(question=edit.question, text=edit.text,
                             revision=stored.revision + 1, updated_at=now, updated_by=user))
-    return SaveResult(saved=tuple(saved), conflicts=tuple(conflicts))
+        if edit.text == stored.text:
+            kept.append(edit.question)
+    return SaveResult(saved=tuple(saved), conflicts=tuple(conflicts), kept_as_is=tuple(kept))
 
 
 def _kept_as_is(edit: AnswerEdit, stored: Answer) -> bool:

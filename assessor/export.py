@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Protocol
 
+from .answers import Answer
 from .repositories import AssessmentIndex, OrganizationRepository
 
 EXPORT_FORMAT = "assessor-assessment"
@@ -32,8 +33,7 @@ def export_assessment(store: _Repositories, assessment_id: str) -> dict[str, Any
             "created_at": record.created_at, "phase": data.phase.current().value,
             "organization": {"id": organization.id, "name": organization.name},
         },
-        "answers": {question: {"text": answer.text, "revision": answer.revision,
-                               "updated_at": answer.updated_at, "updated_by": answer.updated_by}
+        "answers": {question: _answer(answer)
                     for question, answer in sorted(data.answers.all().items())},
         "team": [{"username": member.username, "roles": sorted(member.roles),
                   "assigned": {role: sorted(items) for role, items in member.assigned.items()},
@@ -52,3 +52,12 @@ def export_assessment(store: _Repositories, assessment_id: str) -> dict[str, Any
                     for item, target in sorted(data.targets.all().items())},
         "audit": [asdict(entry) for entry in data.audit.read().entries],
     }
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    """An answer's fields; carried_over_from only while the text is the earlier cycle's."""
+    fields: dict[str, Any] = {"text": answer.text, "revision": answer.revision,
+                              "updated_at": answer.updated_at, "updated_by": answer.updated_by}
+    if answer.carried_over_from:
+        fields["carried_over_from"] = answer.carried_over_from
+    return fields

@@ -61,15 +61,22 @@ class OpeningWarning:
 
 
 def opening_warnings(target: Phase, uncovered_items: Sequence[str],
-                     unsubmitted: Sequence[tuple[str, str]]) -> list[OpeningWarning]:
+                     unsubmitted: Sequence[tuple[str, str]],
+                     carried_over: int = 0) -> list[OpeningWarning]:
     """What the coordinator should know before opening `target` (warnings, not refusals).
 
     uncovered_items: items no examiner is assigned to; unsubmitted: (examiner, item) entries
-    assigned but not submitted. The warnings: no_examiner (items) before the review,
-    unsubmitted (count, examiners) before consensus.
+    assigned but not submitted; carried_over: answers still as the earlier cycle left them
+    (next_cycle). The warnings: no_examiner (items) and carried_over (count) before the
+    review, unsubmitted (count, examiners) before consensus.
     """
-    if target is Phase.REVIEW and uncovered_items:
-        return [OpeningWarning("no_examiner", {"items": tuple(uncovered_items)})]
+    if target is Phase.REVIEW:
+        warnings = []
+        if uncovered_items:
+            warnings.append(OpeningWarning("no_examiner", {"items": tuple(uncovered_items)}))
+        if carried_over:
+            warnings.append(OpeningWarning("carried_over", {"count": carried_over}))
+        return warnings
     if target is Phase.CONSENSUS and unsubmitted:
         examiners = tuple(sorted({examiner for examiner, _ in unsubmitted}))
         return [OpeningWarning("unsubmitted", {"count": len(unsubmitted),

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from assessor.access import OrgRole, Phase, Role
 from assessor.answers import Answer, AnswerEdit, decide, load_answers, save_answers
+from assessor.export import export_assessment
 from assessor.key_factors import save_key_factors
 from assessor.next_cycle import (
     NextCycleError,
@@ -22,7 +23,7 @@ from assessor.next_cycle import (
 )
 from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
-from assessor.phases import move_to
+from assessor.phases import OpeningWarning, move_to, opening_warnings
 from assessor.repositories import AssessmentData
 from assessor.settings import Settings, save_settings
 from assessor.storage.store import Store
@@ -113,6 +114,16 @@ def test_every_answer_comes_along_as_a_draft_marked_carried_over(
         assert (answer.text, answer.updated_by, answer.updated_at) == (
             old[question].text, "ann", NOW)
         assert (answer.revision, answer.carried_over_from) == (1, "2025")
+
+
+def test_the_export_says_which_answers_are_carried_over(store: Store,
+                                                        earlier: AssessmentRecord) -> None:
+    record = start(store, earlier)
+    save_answers(store.assessment_data(record.id),
+                 [AnswerEdit(ITEM_QUESTIONS[0], "This year's text", 1)], LATER, "ann")
+    answers = export_assessment(store, record.id)["answers"]
+    assert answers[ITEM_QUESTIONS[1]]["carried_over_from"] == "2025"
+    assert "carried_over_from" not in answers[ITEM_QUESTIONS[0]]
 
 
 def test_reviews_consensus_and_phase_stay_behind(store: Store,
@@ -207,7 +218,7 @@ def test_keeping_an_answer_as_is_clears_its_mark_in_a_new_revision(
     second = ITEM_QUESTIONS[1]
     result = save_answers(next_data, [AnswerEdit(second, "Values are taught.", 1,
                                                  keep_as_is=True)], LATER, "bob")
-    assert len(result.saved) == 1
+    assert len(result.saved) == 1 and result.kept_as_is == (second,)
     kept = load_answers(next_data)[second]
     assert (kept.text, kept.revision, kept.carried_over_from, kept.updated_by,
             kept.updated_at) == ("Values are taught.", 2, "", "bob", LATER)
@@ -240,6 +251,15 @@ def test_key_factors_are_to_review_until_saved_in_the_new_cycle(
     assert key_factors_carried_over_from(next_data) == "2025"
     next_data.audit.record(COORDINATOR, "key_factors_saved", factors=[], removed=[])
     assert key_factors_carried_over_from(next_data) is None
+
+
+def test_opening_the_review_warns_of_answers_left_as_carried_over() -> None:
+    assert opening_warnings(Phase.REVIEW, [], [], carried_over=3) == [
+        OpeningWarning("carried_over", {"count": 3})]
+    assert opening_warnings(Phase.REVIEW, ["4.1.1"], [], carried_over=1)[1].code == (
+        "carried_over")
+    assert opening_warnings(Phase.REVIEW, [], [], carried_over=0) == []
+    assert opening_warnings(Phase.CONSENSUS, [], [], carried_over=3) == []
 
 
 @pytest.mark.parametrize(("previous", "taken", "suggested"), [
@@ -361,6 +381,29 @@ def test_the_item_page_marks_each_carried_over_answer_until_changed_or_kept(
         "Leaders meet monthly.", "Values are taught.")
     overview = client.get(f"/a/{record.id}/").get_data(as_text=True)
     assert "1 answer carried over from the earlier cycle is left to review." in overview
+
+
+def test_keeping_as_is_is_in_the_audit_trail(client: FlaskClient, store: Store,
+                                             managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    record = newest(store)
+    client.post(item_page(record), data=page_as_sent(
+        store, record, **{keep_field(ITEM_QUESTIONS[1]): "y"}))
+    page = client.get(f"/a/{record.id}/team/audit").get_data(as_text=True)
+    assert f"{ITEM} (1 question); carried over, kept as it was: {ITEM_QUESTIONS[1]}" in page
+
+
+def test_the_phase_page_warns_before_the_review_while_answers_are_carried_over(
+        client: FlaskClient, store: Store, managed: AssessmentRecord) -> None:
+    client.post(next_cycle_url(managed), data={"cycle": "2026"})
+    record = newest(store)
+    warning = "3 answers are still as the earlier cycle left them"
+    assert warning in client.get(f"/a/{record.id}/team/phase").get_data(as_text=True)
+    data = store.assessment_data(record.id)
+    save_answers(data, [AnswerEdit(question, "New text", 1) for question in
+                        (PROFILE_QUESTION, *ITEM_QUESTIONS[:2])], LATER, COORDINATOR)
+    page = client.get(f"/a/{record.id}/team/phase").get_data(as_text=True)
+    assert "as the earlier cycle left" not in page
 
 
 def test_a_reader_sees_the_mark_without_the_tick(

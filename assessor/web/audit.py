@@ -67,6 +67,15 @@ def _key_factors_saved(detail: dict[str, Any]) -> str:
     return "; ".join(parts) or _("no key factors")
 
 
+def _answers_saved(d: dict[str, Any]) -> str:
+    saved = ngettext("%(section)s (%(num)d question)", "%(section)s (%(num)d questions)",
+                     len(d["questions"]), section=d["section"])
+    if not d.get("kept_as_is"):
+        return saved
+    return "; ".join((saved, _("carried over, kept as it was: %(questions)s",
+                               questions=", ".join(d["kept_as_is"]))))
+
+
 def _role_removed(d: dict[str, Any]) -> str:
     if d.get("lead_ended"):
         return _("%(username)s is no longer %(role)s; no longer consensus lead",
@@ -98,9 +107,7 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
                                       organization=d["organization"], cycle=d["cycle"]),
     "demo_loaded": lambda d: ngettext("demo answers loaded (%(num)d answer)",
                                       "demo answers loaded (%(num)d answers)", d["answers"]),
-    "answers_saved": lambda d: ngettext("%(section)s (%(num)d question)",
-                                        "%(section)s (%(num)d questions)", len(d["questions"]),
-                                        section=d["section"]),
+    "answers_saved": _answers_saved,
     "member_added": lambda d: _("%(username)s as %(role)s", username=d["username"],
                                 role=role_name(d["role"])),
     "role_removed": _role_removed,

@@ -120,6 +120,13 @@ def phase_error(error: DomainError) -> str:
 
 def opening_warning(warning: OpeningWarning) -> str:
     """What the coordinator should know before opening a phase, in words."""
+    if warning.code == "carried_over":
+        return ngettext(
+            "%(num)d answer is still as the earlier cycle left it: nobody has changed it or "
+            "kept it as it is. Examiners will read it as this cycle's answer.",
+            "%(num)d answers are still as the earlier cycle left them: nobody has changed them "
+            "or kept them as they are. Examiners will read them as this cycle's answers.",
+            warning.data["count"])
     if warning.code == "no_examiner":
         items = warning.data["items"]
         return ngettext(

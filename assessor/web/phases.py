@@ -12,7 +12,9 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from ..access import PHASE_ORDER, Action, Phase, Role
+from ..answers import load_answers
 from ..i18n import phase_name
+from ..next_cycle import carried_over
 from ..phases import PhaseError, move_from, neighbours, opening_warnings
 from ..review import all_reviews
 from ..team import coverage, members, uncovered, unsubmitted_entries
@@ -101,8 +103,9 @@ def _warnings(ctx: AssessmentContext, after: Phase) -> list[str]:
     team = members(ctx.data).values()
     no_examiner = uncovered(coverage(team, Role.EXAMINER, sections(ctx, Role.EXAMINER)))
     submitted = [(r.examiner, r.item) for r in all_reviews(ctx.data) if r.submitted]
+    left = carried_over(ctx.framework, load_answers(ctx.data)).total
     return [opening_warning(warning) for warning in opening_warnings(
-        after, no_examiner, unsubmitted_entries(team, submitted))]
+        after, no_examiner, unsubmitted_entries(team, submitted), left)]
 
 
 def _render(ctx: AssessmentContext, status: int = 200):  # type: ignore[no-untyped-def]

@@ -173,8 +173,9 @@ def _answer_page(ctx: AssessmentContext, section: Section):  # type: ignore[no-u
                     "what you need.", phase=phase_name(changed.current)), "error")
             return _render_page(ctx, section, form, load_answers(ctx.data), {}), 409
         if result.saved:
+            kept = {"kept_as_is": list(result.kept_as_is)} if result.kept_as_is else {}
             record_event(ctx, "answers_saved", section=section.id,
-                         questions=[answer.question for answer in result.saved])
+                         questions=[answer.question for answer in result.saved], **kept)
         if not result.conflicts:
             flash(_saved_message(len(result.saved)), "success")
             return redirect(section.url)
