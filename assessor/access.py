@@ -155,6 +155,9 @@ class OrgAction(StrEnum):
     EDIT_STRATEGY = "edit_strategy"  # mission, vision, values, objectives and their links
     EDIT_KPIS = "edit_kpis"  # the register: create, change, remove, import
     ENTER_ANY_MEASUREMENTS = "enter_any_measurements"  # owners enter their own KPIs' values
+    VIEW_PLANS = "view_plans"  # improvement plans, their actions, decisions and Check
+    EDIT_ANY_PLAN = "edit_any_plan"  # create, edit and move any plan; owners their own
+    DECIDE_PLANS = "decide_plans"  # approve, return and close plans
 
 
 ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
@@ -166,6 +169,9 @@ ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
     OrgAction.EDIT_STRATEGY: frozenset({OrgRole.MANAGER}),
     OrgAction.EDIT_KPIS: frozenset({OrgRole.MANAGER}),
     OrgAction.ENTER_ANY_MEASUREMENTS: frozenset({OrgRole.MANAGER}),
+    OrgAction.VIEW_PLANS: frozenset({OrgRole.MANAGER, OrgRole.LEADER, OrgRole.MEMBER}),
+    OrgAction.EDIT_ANY_PLAN: frozenset({OrgRole.MANAGER}),
+    OrgAction.DECIDE_PLANS: frozenset({OrgRole.LEADER}),
 }
 
 
@@ -191,6 +197,18 @@ def may_reply_on_kpi(username: str, org_roles: frozenset[OrgRole], kpi: Kpi,
     """The feedback thread on a KPI: its owner and superior, the managers and the leaders."""
     return bool(org_roles & {OrgRole.MANAGER, OrgRole.LEADER}) \
         or (bool(username) and username in (kpi.owner, superior))
+
+
+def may_edit_plan(username: str, org_roles: frozenset[OrgRole], plan_owner: str) -> bool:
+    """Managers create, edit and move (all but the leaders' decisions) any plan; someone of
+    the organization, a plan they own."""
+    return permits_in_organization(org_roles, OrgAction.EDIT_ANY_PLAN) \
+        or (bool(username) and bool(org_roles) and username == plan_owner)
+
+
+def may_decide_plans(org_roles: frozenset[OrgRole]) -> bool:
+    """Only leaders approve, return and close plans."""
+    return permits_in_organization(org_roles, OrgAction.DECIDE_PLANS)
 
 
 def may_create_organization(is_admin: bool, open_to_all: bool) -> bool:

@@ -1,5 +1,6 @@
 """An organization's performance records, kept beyond its cycles: units, strategy, KPIs,
-measurements and the feedback on them, as one aggregate that a store reads and changes whole.
+measurements and the feedback on them, improvement plans, as one aggregate that a store reads
+and changes whole.
 
 Changes go through `PerformanceData.change(callback)` (assessor/repositories.py): the callback
 gets a copy of the stored records, applies a domain rule to it, and the store writes the copy
@@ -18,6 +19,7 @@ from .errors import DomainError
 if TYPE_CHECKING:
     from .kpis import Kpi
     from .measurements import FeedbackEntry, Measurement
+    from .plans import Plan
     from .strategy import Link, Objective, Strategy
     from .units import OrgUnit
 
@@ -36,6 +38,7 @@ class PerformanceRecords:
     kpis: dict[str, Kpi] = field(default_factory=dict)
     measurements: dict[str, dict[str, Measurement]] = field(default_factory=dict)  # kpi, period
     feedback: dict[str, list[FeedbackEntry]] = field(default_factory=dict)  # kpi, oldest first
+    plans: dict[str, Plan] = field(default_factory=dict)  # improvement plans by id
 
     def copy(self) -> PerformanceRecords:
         """A copy whose containers can change without touching these (records are frozen)."""
@@ -43,7 +46,8 @@ class PerformanceRecords:
             units=dict(self.units), strategy=self.strategy, objectives=dict(self.objectives),
             links=list(self.links), kpis=dict(self.kpis),
             measurements={kpi: dict(by_period) for kpi, by_period in self.measurements.items()},
-            feedback={kpi: list(thread) for kpi, thread in self.feedback.items()})
+            feedback={kpi: list(thread) for kpi, thread in self.feedback.items()},
+            plans=dict(self.plans))
 
     def measurements_of(self, kpi_id: str) -> list[Measurement]:
         """A KPI's measurements in period order, whatever order they were entered in."""

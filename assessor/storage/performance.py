@@ -1,5 +1,5 @@
-"""An organization's performance records (units, strategy, KPIs, measurements, feedback) in
-one TinyDB data file beside its audit trail: organizations/<id>/performance.json.
+"""An organization's performance records (units, strategy, KPIs, measurements, feedback,
+plans) in one TinyDB data file beside its audit trail: organizations/<id>/performance.json.
 
 A folder without the file (written before it existed) reads as empty records; the first change
 creates it. Every change is one locked, atomic rewrite of the file.
@@ -16,6 +16,7 @@ from tinydb import TinyDB
 from ..kpis import Kpi
 from ..measurements import FeedbackEntry, Measurement
 from ..performance import PerformanceRecords
+from ..plans import Plan
 from ..strategy import Link, Objective, Strategy
 from ..units import OrgUnit
 from .audit_log import AuditFile
@@ -31,6 +32,7 @@ LINKS = "links"
 KPIS = "kpis"
 MEASUREMENTS = "measurements"
 FEEDBACK = "feedback"
+PLANS = "plans"
 
 
 def _records(tables: Mapping[str, Any], path: Path) -> PerformanceRecords:
@@ -44,7 +46,8 @@ def _records(tables: Mapping[str, Any], path: Path) -> PerformanceRecords:
             strategy=next((Strategy.from_doc(doc) for doc in docs(STRATEGY)), None),
             objectives={o.id: o for o in map(Objective.from_doc, docs(OBJECTIVES))},
             links=[Link.from_doc(doc) for doc in docs(LINKS)],
-            kpis={k.id: k for k in map(Kpi.from_doc, docs(KPIS))})
+            kpis={k.id: k for k in map(Kpi.from_doc, docs(KPIS))},
+            plans={p.id: p for p in map(Plan.from_doc, docs(PLANS))})
         for measurement in map(Measurement.from_doc, docs(MEASUREMENTS)):
             records.measurements.setdefault(measurement.kpi, {})[measurement.period] = \
                 measurement
@@ -66,6 +69,7 @@ def _tables(records: PerformanceRecords) -> dict[str, list[dict[str, Any]]]:
         MEASUREMENTS: [m.to_doc() for by_period in records.measurements.values()
                        for m in by_period.values()],
         FEEDBACK: [entry.to_doc() for thread in records.feedback.values() for entry in thread],
+        PLANS: [plan.to_doc() for plan in records.plans.values()],
     }
 
 
