@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from ..access import Action
 from ..charts import (
@@ -31,6 +30,7 @@ from ..organizations import AssessmentRecord
 from ..report import format_points
 from ..repositories import version_of
 from .context import AssessmentContext, load_assessment, store
+from .kept_body import kept_body, page_around
 
 bp = Blueprint("gaps", __name__, url_prefix="/a/<assessment_id>/gaps")
 
@@ -97,17 +97,17 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
     # The figures, charts, tables and statements are the bulk of the page and the same for
     # all its readers: rendered once per version of this cycle's data and of the one it is
     # compared with, per interface language and per "both languages".
-    body = ctx.data.derived(
-        f"gap_report_html:{_version_key(earlier)}:{get_locale()}:{show_both()}",
-        lambda: Markup(render_template(  # rendered by our own autoescaping template
+    body = kept_body(
+        ctx.data, f"gap_report_html:{_version_key(earlier)}:{get_locale()}:{show_both()}",
+        lambda: render_template(
             "_gap_report_body.html", ctx=ctx, report=report,
             records=consensus_records(ctx.data),
             factor_texts={factor.id: factor.text for factor in key_factors(ctx.data)},
             charts=gap_charts(report, ctx.framework, TEXT_LANGUAGE[current_language()]),
             points=format_points, previous_score_points=previous_score_points,
-            percent_of=_percent_of)))
-    return render_template("gaps.html", ctx=ctx, report=report, body=body,
-                           has_targets=any(row.target_pct is not None for row in report.items))
+            percent_of=_percent_of))
+    return page_around("gaps.html", body, ctx=ctx, report=report,
+                       has_targets=any(row.target_pct is not None for row in report.items))
 
 
 def _version_key(earlier: AssessmentRecord | None) -> str:

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup
 
 from ..access import Action, OrgAction, permits_in_organization
 from ..answers import (
@@ -44,6 +43,7 @@ from .forms import (
     normalized_text,
     revision_field,
 )
+from .kept_body import kept_body, page_around
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 
@@ -142,13 +142,11 @@ def answers(assessment_id: str):  # type: ignore[no-untyped-def]
     progress = stored_progress(ctx.data, ctx.framework)
     # Every answer, rendered: the bulk of the page and the same for all its readers, so it
     # is rendered once per version of the data, interface language and "show both".
-    answers_html = ctx.data.derived(
-        f"answers_html:{get_locale()}:{show_both()}",
-        lambda: Markup(render_template(  # rendered by our own autoescaping template
-            "_answers_body.html", ctx=ctx, answers=stored,
-            retired=retired_answers_by_item(ctx.framework, stored))))
-    return render_template("answers.html", ctx=ctx, progress=progress,
-                           answers_html=answers_html)
+    body = kept_body(ctx.data, f"answers_html:{get_locale()}:{show_both()}",
+                     lambda: render_template(
+                         "_answers_body.html", ctx=ctx, answers=stored,
+                         retired=retired_answers_by_item(ctx.framework, stored)))
+    return page_around("answers.html", body, ctx=ctx, progress=progress)
 
 
 
