@@ -114,3 +114,70 @@ def change_chart(labels: Sequence[str], changes: Sequence[float | None], name: s
              "itemStyle": {"color": LOSS_COLOUR if (change or 0) < 0 else GAIN_COLOUR}}
             for change in changes]}],
     )
+
+
+# A KPI's status, as the register's badges colour it (assessor/kpi_status.py Status values).
+STATUS_COLOURS = {"green": GAIN_COLOUR, "amber": "#d4a017", "red": LOSS_COLOUR,
+                  "no-data": PREVIOUS_COLOUR}
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A horizontal line across a trend (a target, the amber level) with its label."""
+
+    name: str
+    value: float
+    colour: str
+
+
+def trend_chart(periods: Sequence[str], values: Sequence[float], statuses: Sequence[str],
+                name: str, levels: Sequence[Level] = (), band: tuple[float, float] | None = None,
+                band_name: str = "", unit: str = "") -> Option:
+    """A KPI's values over its periods as a line, each point coloured by the status its value
+    gives (STATUS_COLOURS); each level (the target, the amber level) as a dashed line and a
+    band KPI's good range as a shaded area."""
+    lines = [{"yAxis": level.value, "name": level.name,
+              "lineStyle": {"color": level.colour, "type": "dashed", "width": 1.5},
+              "label": {"formatter": f"{level.name} {level.value:g}",
+                        "position": "insideEndTop", "color": level.colour}}
+             for level in levels]
+    series: dict[str, Any] = {
+        "type": "line", "name": name,
+        "data": [{"value": value, "itemStyle": {"color": STATUS_COLOURS.get(status,
+                                                                             PREVIOUS_COLOUR)}}
+                 for value, status in zip(values, statuses, strict=True)],
+        "lineStyle": {"color": SCORE_COLOUR, "width": 2}, "itemStyle": {"color": SCORE_COLOUR},
+        "symbol": "circle", "symbolSize": 8,
+    }
+    if lines:
+        series["markLine"] = {"symbol": "none", "silent": True, "data": lines}
+    if band is not None:
+        series["markArea"] = {"silent": True, "itemStyle": {"color": "rgba(46, 133, 64, 0.12)"},
+                              "label": {"formatter": band_name, "position": "insideTopLeft",
+                                        "color": GAIN_COLOUR},
+                              "data": [[{"yAxis": band[0]}, {"yAxis": band[1]}]]}
+    # The value axis reaches the levels and the band even where no value comes near them.
+    marks = [level.value for level in levels] + list(band or ())
+    axis: dict[str, Any] = {"type": "value", "name": unit, "scale": True,
+                            "nameTextStyle": {"align": "left"}}
+    if values or marks:
+        axis["min"], axis["max"] = _axis_bounds(min([*values, *marks]), max([*values, *marks]))
+    return _base(
+        tooltip={"trigger": "axis"},
+        legend={"show": False},
+        grid={"left": 56, "right": 24, "top": 32, "bottom": 56},
+        xAxis={"type": "category", "data": list(periods), "boundaryGap": False,
+               "axisLabel": {"rotate": 45 if len(periods) > 12 else 0}},
+        yAxis=axis,
+        series=[series],
+    )
+
+
+def _axis_bounds(low: float, high: float) -> tuple[float, float]:
+    """Bounds a little beyond `low` and `high`, on round steps (labels without long decimals)."""
+    span = (high - low) or abs(high) or 1
+    step = 10 ** math.floor(math.log10(span)) / 2
+    margin = span * 0.05
+    bottom = math.floor((low - margin) / step) * step
+    top = math.ceil((high + margin) / step) * step
+    return round(bottom, 10), round(top, 10)

@@ -127,3 +127,12 @@ def child_status_counts(records: PerformanceRecords, kpi_id: str, today: date
     for child in kpi_children(records, kpi_id):
         counts[read_kpi(child, records.measurements_of(child.id), today).status] += 1
     return counts
+
+
+def amber_value(kpi: Kpi) -> float | None:
+    """The value at which a miss turns amber (attainment equal to the amber level), for a
+    trend's amber line; None for a band KPI, a hold KPI, or one without baseline or target."""
+    if kpi.direction is Direction.BAND or kpi.baseline is None or kpi.target is None \
+            or kpi.target == kpi.baseline:
+        return None
+    return kpi.baseline + kpi.amber_level * (kpi.target - kpi.baseline)

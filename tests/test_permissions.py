@@ -9,6 +9,7 @@ policy table, or a view that checks the wrong action, fails here. A new route fa
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from assessor.access import PHASE_ORDER, OrgRole, Phase, Role
 from assessor.answers import AnswerEdit, save_answers
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.extensions import STORE_KEY, USERS_KEY
+from assessor.kpis import Kpi
+from assessor.measurements import Measurement
 from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
 from assessor.performance import PerformanceRecords
@@ -323,6 +326,62 @@ def team_to_company(world: World) -> Mapping[str, object]:
     return {"parent": COMPANY_UNIT, "revision": "1"}
 
 
+# A KPI of the first organization, owned by its manager (the coordinator), with a red value.
+KPI = "k-orders"
+KPI_URL = "/o/{o}/kpis/" + KPI
+
+
+def with_kpi(world: World) -> Mapping[str, object]:
+    def put(records: PerformanceRecords) -> None:
+        records.kpis[KPI] = Kpi(KPI, "K1", "Orders on time", owner=COORDINATOR, baseline=50.0,
+                                baseline_date="2025-01-01", target=100.0,
+                                target_date="2026-12-31")
+        records.measurements[KPI] = {"2025-12-31": Measurement(KPI, "2025-12-31", 60.0)}
+
+    world.store.organization_data(world.first.organization_id).change(put)
+    return {}
+
+
+def value_on_target(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"period": "2026-01-31", "value": "100", "comment": ""}
+
+
+def explained(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"comment": "Two suppliers were late; a third is qualified."}
+
+
+def kpi_reply(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"text": "Thanks: let us review the suppliers on Monday."}
+
+
+def kpi_fields(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"code": "K2", "name": "Complaints closed in 5 days", "direction": "up",
+            "baseline": "70", "target": "95", "owner": COORDINATOR}
+
+
+def kpi_changed(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"code": "K1", "name": "Orders on time", "direction": "up", "baseline": "50",
+            "baseline_date": "2025-01-01", "target": "98", "target_date": "2026-12-31",
+            "owner": COORDINATOR, "revision": "1"}
+
+
+def kpi_removal_confirmed(world: World) -> Mapping[str, object]:
+    with_kpi(world)
+    return {"confirm": "yes"}
+
+
+def values_file_refused(world: World) -> Mapping[str, object]:
+    """An import whose one row is refused (no such KPI): the report, nothing stored."""
+    with_kpi(world)
+    return {"file": (io.BytesIO(b"code,period,value,comment\nNOPE,2026-01-31,1,\n"),
+                     "values.csv")}
+
+
 # -- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -402,6 +461,36 @@ TABLE = (
         data=team_to_company),
     row("302  403  403  403  403  403  403  302", POST, "units.remove",
         "/o/{o}/units/u-east/remove", data=with_units),
+    # -- KPIs: the organization's people read; managers edit; the owner (here the manager)
+    # enters values and accepts; the cycle's team without an organization role sees nothing
+    row("200  403  403  403  403  403  403  302", GET, "kpis.index", "/o/{o}/kpis/",
+        data=with_kpi),
+    row("200  403  403  403  403  403  403  302", GET, "kpis.tree", "/o/{o}/kpis/tree",
+        data=with_kpi),
+    row("200  403  403  403  403  403  403  302", GET, "kpis.show", KPI_URL, data=with_kpi),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.measure",
+        KPI_URL + "/measurements", data=value_on_target),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.explain",
+        KPI_URL + "/measurements/2025-12-31/comment", data=explained),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.reply", KPI_URL + "/feedback",
+        data=kpi_reply),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.accept", KPI_URL + "/accept",
+        data=with_kpi),
+    row("200  403  403  403  403  403  403  302", GET, "kpis.new", "/o/{o}/kpis/new"),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.new", "/o/{o}/kpis/new",
+        data=kpi_fields),
+    row("200  403  403  403  403  403  403  302", GET, "kpis.edit", KPI_URL + "/edit",
+        data=with_kpi),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.edit", KPI_URL + "/edit",
+        data=kpi_changed),
+    # Removing asks first (200, nothing changed), then removes on confirmation.
+    row("200  403  403  403  403  403  403  302", POST, "kpis.remove", KPI_URL + "/remove",
+        data=with_kpi),
+    row("302  403  403  403  403  403  403  302", POST, "kpis.remove", KPI_URL + "/remove",
+        data=kpi_removal_confirmed),
+    row("200  403  403  403  403  403  403  302", GET, "kpis.import_page", "/o/{o}/kpis/import"),
+    row("200  403  403  403  403  403  403  302", POST, "kpis.import_page",
+        "/o/{o}/kpis/import", data=values_file_refused),
     # -- questionnaire: everyone with a role reads; writers write their pages while writing
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),

@@ -23,6 +23,7 @@ from . import (
     gaps,
     home,
     key_factors,
+    kpis,
     language,
     nav,
     next_cycle,
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
                       gaps.bp, targets.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
+    app.register_blueprint(kpis.bp)  # an organization's KPI register, pages, import
     app.register_blueprint(units.bp)  # an organization's units
     errors.init_app(app)
 

@@ -420,3 +420,142 @@ def scorecard_warning(warning: ScorecardWarning, names: Mapping[str, str]) -> st
                    else "",
                    objective=names.get(warning.objective or "", warning.objective or ""),
                    effect=names.get(warning.effect or "", warning.effect or ""))
+
+
+# -- KPIs: the register, measurements, the SMART check, imports -----------------------------------
+KPI_ERRORS = {
+    "kpi_unknown": _l("This KPI no longer exists."),
+    "kpi_field_required": _l("This is required."),
+    "kpi_field_too_long": _l("At most %(limit)d characters."),
+    "kpi_code_invalid": _l("'%(value)s' has other characters than letters, digits, '.', '_' "
+                           "and '-' (at most 40)."),
+    "kpi_code_taken": _l("Another KPI of the organization has the code '%(value)s'."),
+    "kpi_not_a_number": _l("'%(value)s' is not a number."),
+    "kpi_date_invalid": _l("'%(value)s' is not a date (YYYY-MM-DD)."),
+    "kpi_choice_unknown": _l("'%(value)s' is not one of the choices."),
+    "kpi_amber_out_of_range": _l("%(value)s is not between 0 and 1 (0.9 means 90%% of the way "
+                                 "from the baseline to the target)."),
+    "kpi_band_required": _l("A KPI kept inside a range needs its lowest and highest good "
+                             "values."),
+    "kpi_band_inverted": _l("The highest good value is below the lowest."),
+    "kpi_band_only": _l("Only a KPI kept inside a range has these limits: leave this empty or "
+                        "choose 'inside a range'."),
+    "kpi_stretch_short": _l("A stretch target of %(value)s falls short of the target."),
+    "kpi_unknown_unit": _l("That unit no longer exists; choose another."),
+    "kpi_unknown_owner": _l("There is no user '%(value)s'."),
+    "kpi_unknown_parent": _l("That KPI no longer exists; choose another."),
+    "kpi_parent_cycle": _l("That KPI is decomposed from this one already: choosing it would "
+                           "make a loop."),
+    "kpi_unknown_objective": _l("A chosen objective no longer exists."),
+    "kpi_item_invalid": _l("'%(value)s' is not a results item (4.7.x)."),
+    "kpi_has_children": _l("KPIs are decomposed from this one (%(children)s): remove them or "
+                           "give them another parent first."),
+    "kpi_field_unknown": _l("A KPI has no field '%(field)s'."),
+    "kpi_not_party": _l("Only the KPI's owner and the owner's superior accept its standard."),
+}
+
+
+def kpi_error(error: DomainError) -> str:
+    data = dict(error.data)
+    if isinstance(data.get("children"), list | tuple):
+        data["children"] = ", ".join(data["children"])
+    return _worded(KPI_ERRORS, error.code, **data)
+
+
+MEASUREMENT_ERRORS = {
+    "measurement_kpi_unknown": _l("This KPI no longer exists."),
+    "measurement_period_invalid": _l("'%(value)s' is not a date (YYYY-MM-DD)."),
+    "measurement_value_invalid": _l("'%(value)s' is not a number."),
+    "measurement_exists": _l("%(period)s has a value already (%(value)s). Tick 'Replace the "
+                             "stored value' to replace it."),
+    "measurement_unknown": _l("There is no value for %(period)s."),
+    "comment_too_long": _l("At most %(limit)d characters."),
+    "feedback_empty": _l("Write something first."),
+}
+
+
+def measurement_error(error: DomainError) -> str:
+    data = dict(error.data)
+    if isinstance(data.get("value"), float):
+        data["value"] = f"{data['value']:g}"
+    return _worded(MEASUREMENT_ERRORS, error.code, **data)
+
+
+SMART_REASONS = {
+    "definition_missing": _l("No definition: say what is measured, and how."),
+    "owner_missing": _l("No owner."),
+    "target_missing": _l("No numeric target."),
+    "baseline_missing": _l("No numeric baseline."),
+    "measure_unit_missing": _l("No measure unit."),
+    "frequency_missing": _l("No frequency of measurement."),
+    "data_source_missing": _l("No data source."),
+    "not_agreed": _l("Neither the owner nor the owner's superior has accepted it."),
+    "owner_not_agreed": _l("The owner has not accepted it yet."),
+    "superior_not_agreed": _l("The owner's superior has not accepted it yet."),
+    "no_superior": _l("The unit above has no head to accept it as the superior."),
+    "not_linked": _l("Linked to no strategic objective and no results item."),
+    "direction_contradicts_target": _l("The target is on the wrong side of the baseline for "
+                                       "its direction."),
+    "target_implausible": _l("The yearly change the target asks for is far outside the "
+                             "year-on-year changes measured so far."),
+    "target_date_missing": _l("No target date."),
+    "baseline_date_missing": _l("No baseline date."),
+    "target_date_not_after_baseline": _l("The target date is not after the baseline date."),
+    "too_few_measurements": _l("The frequency gives fewer than two measurements before the "
+                               "target date."),
+}
+
+
+def smart_reason(code: str) -> str:
+    return _worded(SMART_REASONS, code)
+
+
+IMPORT_ROW_PROBLEMS = {
+    "required": _l("is empty; it is required"),
+    "not_a_number": _l("'%(value)s' is not a number"),
+    "not_a_date": _l("'%(value)s' is not a date YYYY-MM-DD"),
+    "choice_unknown": _l("'%(value)s' is not one of the choices"),
+    "unknown_code": _l("there is no KPI '%(value)s'"),
+    "unknown_owner": _l("there is no user '%(value)s'"),
+    "unknown_parent": _l("there is no KPI '%(value)s' in the file or stored"),
+    "parent_cycle": _l("'%(value)s' is decomposed from this KPI already (a loop)"),
+    "code_in_file": _l("given on line %(first_line)s already"),
+    "period_in_file": _l("this KPI's period is given on line %(first_line)s already"),
+    "code_stored": _l("KPI '%(value)s' is stored already; tick 'Replace' to change it"),
+    "period_stored": _l("has a value (%(value)s) already; tick 'Replace' to replace it"),
+    "comment_too_long": _l("is longer than %(limit)s characters"),
+    "kpi_code_invalid": _l("'%(value)s' has other characters than letters, digits, . _ -"),
+    "kpi_field_too_long": _l("is longer than %(limit)s characters"),
+    "kpi_amber_out_of_range": _l("%(value)s is not between 0 and 1"),
+    "kpi_band_required": _l("a KPI inside a range needs band_low and band_high"),
+    "kpi_band_inverted": _l("band_high is below band_low"),
+    "kpi_band_only": _l("only a KPI inside a range has band_low and band_high"),
+    "unit_name_too_long": _l("a unit name is longer than %(limit)s characters"),
+    "unit_name_empty": _l("a unit name in the path is empty"),
+}
+
+
+def import_problem(problem: Any) -> str:
+    """A refused row's reason (a kpi_import.RowProblem), as the command line words it."""
+    data = {key: f"{value:g}" if isinstance(value, float) else value
+            for key, value in problem.data.items()}
+    return _worded(IMPORT_ROW_PROBLEMS, problem.code, **data)
+
+
+IMPORT_FILE_ERRORS = {
+    "file_type": _l("It is neither a CSV nor an XLSX file."),
+    "file_empty": _l("It is empty (no header row)."),
+    "file_too_large": _l("It is larger than %(megabytes)s MB."),
+    "too_many_rows": _l("It has more than %(limit)s rows."),
+    "file_unreadable": _l("It cannot be read as CSV or XLSX (%(reason)s)."),
+    "columns_unknown": _l("It has neither the KPI columns nor the measurement columns "
+                          "(missing: %(missing)s; unknown: %(unknown)s)."),
+}
+
+
+def import_file_error(error: DomainError) -> str:
+    data: dict[str, Any] = {key: (", ".join(value) or _("none")) if isinstance(value, list)
+                            else value for key, value in error.data.items()}
+    if "limit" in data and error.code == "file_too_large":
+        data["megabytes"] = int(data["limit"]) // (1024 * 1024)
+    return _worded(IMPORT_FILE_ERRORS, error.code, **data)
