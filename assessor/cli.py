@@ -1,5 +1,5 @@
 """`flask --app assessor ...` commands: criteria check, organizations, demo data, data checks,
-backups, upgrades, exports, targets and the gap report."""
+backups, upgrades, exports, targets, the gap report and improvement plans."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .organizations import (
     create_organization,
 )
 from .paths import framework_named
+from .plans_cli import plans_command
 from .storage.files import SCHEMA_VERSION
 from .storage.store import Store
 from .storage.upgrade import upgrade
@@ -307,5 +308,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(targets_cli)
     app.cli.add_command(kpis_cli)
     for command in (demo_command, create_admin_command, check_data_command, backup_command,
-                    export_command, upgrade_data_command, gaps_command):
+                    export_command, upgrade_data_command, gaps_command, plans_command):
         app.cli.add_command(command)
