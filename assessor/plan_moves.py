@@ -136,7 +136,7 @@ def next_plan_of(plan: Plan, user: str, now: str) -> Plan:
     return Plan(id=new_record_id(), title=plan.title, objective=plan.objective,
                 owner=plan.owner, sponsor=plan.sponsor, ofis=plan.ofis,
                 source_kpi=plan.source_kpi, items=plan.items, whys=plan.whys,
-                fishbone=dict(plan.fishbone), effects=plan.effects, actions=carried,
+                fishbone=plan.fishbone, effects=plan.effects, actions=carried,
                 lessons=lessons, continues=plan.id, created_by=user, created_at=now)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -37,7 +37,8 @@ class PlanError(DomainError):
     plan_too_many_whys (limit), plan_fishbone_heading_unknown (value), plan_item_invalid
     (value), plan_ofi_invalid (value), plan_kpi_unknown (value), plan_not_a_number (value),
     plan_date_invalid (value), plan_user_unknown (value), plan_sponsor_not_leader (value),
-    plan_locked (state: content is edited only in a draft), plan_not_allowed (user, who: the
+    plan_ofi_unknown (value: no OFI of that consensus), plan_locked (state: content is edited
+    only in a draft, a draft removed only when never submitted), plan_not_allowed (user, who: the
     roles that may, 'owner' for the plan's owner, 'action_owner' for an action's),
     plan_transition_refused (from, to, allowed), plan_comment_required (to), plan_incomplete
     (missing: the fields a plan needs before it is submitted), plan_verdict_missing (to close
@@ -205,7 +206,9 @@ class Plan:
     source_kpi: str | None = None  # the (red) KPI the plan was opened from
     items: tuple[str, ...] = ()  # the framework items it addresses
     whys: tuple[str, ...] = ()  # five whys, the first why first
-    fishbone: Mapping[FishboneHeading, str] = field(default_factory=dict)
+    # The fishbone: (heading, text) in heading order, only headings with text (given as a
+    # mapping or pairs; kept as pairs so that a plan stays hashable like every record).
+    fishbone: tuple[tuple[FishboneHeading, str], ...] = ()
     effects: tuple[ExpectedEffect, ...] = ()
     actions: tuple[PlanAction, ...] = ()
     decisions: tuple[Decision, ...] = ()  # oldest first, append-only
@@ -240,7 +243,7 @@ class Plan:
             "owner": self.owner, "sponsor": self.sponsor, "state": self.state.value,
             "ofis": [ofi.to_doc() for ofi in self.ofis], "source_kpi": self.source_kpi,
             "items": list(self.items), "whys": list(self.whys),
-            "fishbone": {heading.value: text for heading, text in self.fishbone.items()},
+            "fishbone": {heading.value: text for heading, text in self.fishbone},
             "effects": [effect.to_doc() for effect in self.effects],
             "actions": [action.to_doc() for action in self.actions],
             "decisions": [decision.to_doc() for decision in self.decisions],
@@ -260,8 +263,8 @@ class Plan:
             ofis=tuple(OfiRef.from_doc(ofi) for ofi in doc.get("ofis", ())),
             source_kpi=doc.get("source_kpi"), items=tuple(doc.get("items", ())),
             whys=tuple(doc.get("whys", ())),
-            fishbone={FishboneHeading(heading): text
-                      for heading, text in doc.get("fishbone", {}).items()},
+            fishbone=tuple((FishboneHeading(heading), text)
+                           for heading, text in doc.get("fishbone", {}).items()),
             effects=tuple(ExpectedEffect.from_doc(e) for e in doc.get("effects", ())),
             actions=tuple(PlanAction.from_doc(a) for a in doc.get("actions", ())),
             decisions=tuple(Decision.from_doc(d) for d in doc.get("decisions", ())),
@@ -300,8 +303,11 @@ def normalized(plan: Plan) -> Plan:
     def text(value: object) -> object:
         return value.strip() if isinstance(value, str) else value
 
-    fishbone = {FishboneHeading(k) if k in set(FishboneHeading) else k: text(v)
-                for k, v in dict(plan.fishbone).items() if not isinstance(v, str) or v.strip()}
+    given = dict(plan.fishbone)  # a mapping or (heading, text) pairs
+    known = [(heading, text(given.pop(heading))) for heading in FishboneHeading
+             if heading in given]
+    fishbone = tuple((heading, value) for heading, value in [*known, *given.items()]
+                     if not isinstance(value, str) or value)
     effects = tuple(ExpectedEffect(e.kpi, _number(e.now), _number(e.expected), e.by)
                     for e in plan.effects)
     return replace(
@@ -339,7 +345,7 @@ def plan_problems(records: PerformanceRecords, plan: Plan, people: People = Peop
     for why in plan.whys:
         if not isinstance(why, str) or len(why) > MAX_TEXT_CHARS:
             problems.append(PlanError("plan_field_too_long", "whys", limit=MAX_TEXT_CHARS))
-    for heading, text in plan.fishbone.items():
+    for heading, text in plan.fishbone:
         if not isinstance(heading, FishboneHeading):
             problems.append(PlanError("plan_fishbone_heading_unknown", "fishbone",
                                       value=heading))
@@ -464,3 +470,20 @@ def store_plan(records: PerformanceRecords, plan: Plan, stored: Plan) -> Plan:
     plan = replace(plan, revision=stored.revision + 1)
     records.plans[plan.id] = plan
     return plan
+
+
+def remove_plan(data: PerformanceData, user: str, roles: frozenset[OrgRole], plan_id: str,
+                expected_revision: int | None = None) -> None:
+    """Remove a draft that was never submitted (plan_locked otherwise: a plan a leader has seen
+    keeps its decisions)."""
+    def change(records: PerformanceRecords) -> Plan:
+        plan = get_plan(records, plan_id)
+        check_revision("plan", plan_id, plan.revision, expected_revision)
+        require_editor(plan, user, roles)
+        if plan.state is not PlanState.DRAFT or plan.decisions:
+            raise PlanError("plan_locked", None, state=plan.state.value)
+        del records.plans[plan_id]
+        return plan
+
+    plan = data.change(change)
+    data.audit.record(user, "plan_removed", plan=plan_id, title=plan.title)

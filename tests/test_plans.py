@@ -36,6 +36,7 @@ from assessor.plans import (
     Verdict,
     create_plan,
     get_plan,
+    remove_plan,
     update_plan,
 )
 from assessor.repositories import PerformanceData
@@ -77,7 +78,7 @@ def test_a_plan_keeps_its_ofis_by_id_its_analysis_and_expected_effects(
     plan = create_plan(data, "ann", MEMBER, {
         "title": " Shorter lead times ", "objective": "Halve it", "ofis": [OFI],
         "items": ["4.2.3", "4.2.3", "4.5.2"], "whys": ["Late parts", " ", "No forecast"],
-        "fishbone": {"methods": "No standard work", "people": "  "},
+        "fishbone": {"methods": " No standard work", "people": "  "},
         "effects": [ExpectedEffect(kpi.id, 30, 15, "2026-12-31")]}, now=NOW)
     stored = get_plan(data.read(), plan.id)
     assert stored == plan
@@ -85,7 +86,8 @@ def test_a_plan_keeps_its_ofis_by_id_its_analysis_and_expected_effects(
         "Shorter lead times", "ann", S.DRAFT, 1)
     assert plan.ofis == (OFI,) and plan.items == ("4.2.3", "4.5.2")
     assert plan.whys == ("Late parts", "No forecast")
-    assert plan.fishbone == {FishboneHeading.METHODS: "No standard work"}
+    assert plan.fishbone == ((FishboneHeading.METHODS, "No standard work"),)
+    assert hash(plan)  # a record like every other
     assert plan.effects == (ExpectedEffect(kpi.id, 30.0, 15.0, "2026-12-31"),)
     entry = data.audit.read().entries[-1]
     assert (entry.user, entry.action, entry.detail["plan"]) == ("ann", "plan_created", plan.id)
@@ -150,6 +152,24 @@ def test_a_member_creates_only_plans_they_own(data: PerformanceData) -> None:
     with pytest.raises(PlanError):
         create_plan(data, "ann", NOBODY, {"title": "T"})  # not of the organization
     assert create_plan(data, "mgr", MANAGER, {"title": "T", "owner": "bob"}).owner == "bob"
+
+
+def test_only_a_draft_never_submitted_is_removed(store: Store, org: str,
+                                                 data: PerformanceData) -> None:
+    draft = gen_plan(store, org, owner="ann")
+    with pytest.raises(PlanError) as refused:
+        remove_plan(data, "bob", MEMBER, draft.id)
+    assert refused.value.code == "plan_not_allowed"
+    remove_plan(data, "ann", MEMBER, draft.id)
+    assert draft.id not in data.read().plans and trail(data)[-1] == "plan_removed"
+    returned = gen_plan(store, org, state="submitted", owner="ann")
+    move_plan(data, "lee", LEADER, returned.id, S.DRAFT, comment="Rework")
+    with pytest.raises(PlanError) as refused:
+        remove_plan(data, "ann", MEMBER, returned.id)
+    assert refused.value.code == "plan_locked"
+    with pytest.raises(PlanError) as refused:
+        remove_plan(data, "ann", MEMBER, "nosuchplan")
+    assert refused.value.code == "plan_unknown"
 
 
 # -- the state machine --------------------------------------------------------------------------

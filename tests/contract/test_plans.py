@@ -37,7 +37,7 @@ PLAN = Plan(
     owner="ann", sponsor="lee", state=PlanState.CONTINUED,
     ofis=(OfiRef("a00000000001", "4.2.3", "s1"), OfiRef("a00000000001", "4.5.2", "s7")),
     source_kpi=KPI.id, items=("4.2.3", "4.5.2"), whys=("Late parts", "没有预测"),
-    fishbone={FishboneHeading.METHODS: "No standard work", FishboneHeading.PEOPLE: "新员工"},
+    fishbone=((FishboneHeading.PEOPLE, "新员工"), (FishboneHeading.METHODS, "No standard work")),
     effects=(ExpectedEffect(KPI.id, 30.0, 15.5, "2026-12-31"),),
     actions=(PlanAction("A1", "Map", "bob", "2026-03-31", ActionStatus.DONE,
                         (ProgressNote("bob", NOW, "Mapped"),)),
