@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from .access import Role
+from .access import Member, Role
 from .answers import Answer, SaveResult
 from .criteria import Framework, Question
 from .errors import DomainError
+from .key_factors import KeyFactor
 from .organizations import AssessmentRecord, create_assessment
 from .repositories import AssessmentData, AssessmentIndex, OrganizationRepository
 from .targets import copy_targets
@@ -96,6 +98,10 @@ def start_next_cycle(assessments: AssessmentIndex, organizations: OrganizationRe
     if not name:
         raise NextCycleError("cycle_empty")
     organization = organizations.get(previous.organization_id)
+    # Everything is read first: an earlier file that cannot be read refuses the start before
+    # the new cycle exists, instead of leaving an empty one behind.
+    earlier = assessments.data(previous.id)
+    taken = _take(earlier, framework, previous.cycle)
     # The check and the creation see one state: two managers starting "2026" at once get one.
     with organizations.atomic():
         existing = next((cycle for cycle in cycle_names(assessments, organization.id)
@@ -104,57 +110,62 @@ def start_next_cycle(assessments: AssessmentIndex, organizations: OrganizationRe
             raise NextCycleError("cycle_exists", cycle=existing)
         record = create_assessment(assessments, organization, name, previous.framework,
                                    coordinator=user)
-    earlier, data = assessments.data(previous.id), assessments.data(record.id)
-    members = _copy_team(earlier, data)
-    key_factors = _copy_key_factors(earlier, data)
+    data = assessments.data(record.id)
+    _copy_team(taken, data)
+    if taken.key_factors or taken.highest_issued:
+        data.key_factors.replace(taken.key_factors, taken.highest_issued)
     targets = copy_targets(earlier, data, user)
-    if settings := earlier.settings.get():
-        data.settings.put(dict(settings))
-    answers = _carry_over_answers(earlier, data, framework, previous.cycle)
+    if taken.settings:
+        data.settings.put(dict(taken.settings))
+    if taken.answers:
+        data.answers.save([answer.question for answer in taken.answers],
+                          lambda current: SaveResult(saved=taken.answers, conflicts=()))
     data.audit.record(user, "cycle_started_from", from_assessment=previous.id,
-                      from_cycle=previous.cycle, answers=answers, members=members,
-                      key_factors=key_factors, targets=len(targets))
+                      from_cycle=previous.cycle, answers=len(taken.answers),
+                      members=sorted(taken.team), key_factors=[f.id for f in taken.key_factors],
+                      targets=len(targets))
     return record
 
 
-def _copy_team(earlier: AssessmentData, data: AssessmentData) -> list[str]:
-    """The earlier team's roles, assigned items and consensus lead; the usernames copied."""
-    team = earlier.team.members()
-    for username in sorted(team):
-        member = team[username]
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    """What the next cycle takes from the earlier one, read before anything is written."""
+
+    team: Mapping[str, Member]
+    consensus_lead: str | None
+    key_factors: list[KeyFactor]
+    highest_issued: int  # K numbers given out so far: never given to another factor
+    settings: Mapping[str, Any]
+    answers: tuple[Answer, ...]
+
+
+def _take(earlier: AssessmentData, framework: Framework, from_cycle: str) -> _Taken:
+    """The team, the key factors under their ids (so tags read alike across cycles), the
+    settings and every answered question of the framework (retired ones too: their text stays
+    readable for the writer to move) as revision 1 marked as carried over, keeping the text's
+    author and time."""
+    return _Taken(
+        team=earlier.team.members(), consensus_lead=earlier.team.consensus_lead(),
+        key_factors=earlier.key_factors.all(),
+        highest_issued=earlier.key_factors.highest_issued(),
+        settings=earlier.settings.get(),
+        answers=tuple(Answer(question=answer.question, text=answer.text, revision=1,
+                             updated_at=answer.updated_at, updated_by=answer.updated_by,
+                             carried_over_from=from_cycle)
+                      for answer in _answers_to_carry(earlier, framework)))
+
+
+def _copy_team(taken: _Taken, data: AssessmentData) -> None:
+    """The earlier team's roles, assigned items and consensus lead."""
+    for username in sorted(taken.team):
+        member = taken.team[username]
         for role in sorted(member.roles):
             data.team.add_role(username, role)
             if role in (Role.WRITER, Role.EXAMINER) and member.assigned.get(role):
                 data.team.assign(username, role, member.assigned[role])
-    lead = earlier.team.consensus_lead()
-    if lead in team and Role.EXAMINER in team[lead].roles:
+    lead = taken.consensus_lead
+    if lead in taken.team and Role.EXAMINER in taken.team[lead].roles:
         data.team.set_consensus_lead(lead)
-    return sorted(team)
-
-
-def _copy_key_factors(earlier: AssessmentData, data: AssessmentData) -> list[str]:
-    """The earlier key factors under their ids (so tags read alike across cycles), with the
-    numbers given out so far (a K number is never given to another factor); their ids."""
-    factors = earlier.key_factors.all()
-    if factors or earlier.key_factors.highest_issued():
-        data.key_factors.replace(factors, earlier.key_factors.highest_issued())
-    return [factor.id for factor in factors]
-
-
-def _carry_over_answers(earlier: AssessmentData, data: AssessmentData, framework: Framework,
-                        from_cycle: str) -> int:
-    """Every answered question of the framework (retired ones too: their text stays readable
-    for the writer to move) as revision 1 of the new cycle, marked as carried over; the text
-    keeps its author and time. Returns how many."""
-    copies = tuple(
-        Answer(question=answer.question, text=answer.text, revision=1,
-               updated_at=answer.updated_at, updated_by=answer.updated_by,
-               carried_over_from=from_cycle)
-        for answer in _answers_to_carry(earlier, framework))
-    if copies:
-        data.answers.save([answer.question for answer in copies],
-                          lambda current: SaveResult(saved=copies, conflicts=()))
-    return len(copies)
 
 
 def _answers_to_carry(earlier: AssessmentData, framework: Framework) -> list[Answer]:

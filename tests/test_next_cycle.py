@@ -26,6 +26,7 @@ from assessor.paths import framework_named
 from assessor.phases import OpeningWarning, move_to, opening_warnings
 from assessor.repositories import AssessmentData
 from assessor.settings import Settings, save_settings
+from assessor.storage.files import DataFileError
 from assessor.storage.store import Store
 from assessor.targets import set_targets
 from assessor.team import add_role, assign, designate_consensus_lead
@@ -160,6 +161,15 @@ def test_a_cycle_name_the_organization_has_is_refused(store: Store,
     with pytest.raises(NextCycleError) as refused:
         start(store, earlier, "   ")
     assert refused.value.code == "cycle_empty"
+    assert len(store.assessments.all()) == count
+
+
+def test_an_unreadable_earlier_cycle_refuses_the_start_and_leaves_no_cycle(
+        store: Store, earlier: AssessmentRecord) -> None:
+    store.assessment_data(earlier.id).path.write_bytes(b"{not json")
+    count = len(store.assessments.all())
+    with pytest.raises(DataFileError):
+        start(store, earlier)
     assert len(store.assessments.all()) == count
 
 
