@@ -35,16 +35,17 @@ class PlanError(DomainError):
     """A plan change that cannot be made; `field` names the field where there is one.
     plan_unknown (plan), plan_field_unknown, plan_field_required, plan_field_too_long (limit),
     plan_too_many_whys (limit), plan_fishbone_heading_unknown (value), plan_item_invalid
-    (value), plan_ofi_invalid (value), plan_kpi_unknown (value), plan_not_a_number (value),
+    (value), plan_ofi_invalid (value), plan_ofi_unknown (value: no OFI of that consensus),
+    plan_kpi_unknown (value), plan_effect_invalid (value), plan_not_a_number (value),
     plan_date_invalid (value), plan_user_unknown (value), plan_sponsor_not_leader (value),
-    plan_ofi_unknown (value: no OFI of that consensus), plan_locked (state: content is edited
-    only in a draft, a draft removed only when never submitted), plan_not_allowed (user, who: the
-    roles that may, 'owner' for the plan's owner, 'action_owner' for an action's),
-    plan_transition_refused (from, to, allowed), plan_comment_required (to), plan_incomplete
-    (missing: the fields a plan needs before it is submitted), plan_verdict_missing (to close
-    or continue), plan_not_checking (state: a verdict is recorded while checking),
-    plan_verdict_unknown (value), plan_action_unknown (action), plan_action_status_unknown
-    (value), plan_actions_closed (state: actions change only until the plan is checked)."""
+    plan_locked (state: content is edited only in a draft, a draft removed only when never
+    submitted), plan_not_allowed (user, who: the roles that may, 'owner' for the plan's owner,
+    'action_owner' for an action's), plan_transition_refused (from, to, allowed),
+    plan_comment_required (to), plan_incomplete (missing: what a plan needs before it is
+    submitted), plan_verdict_missing (to close or continue), plan_not_checking (state: a
+    verdict is recorded while checking), plan_verdict_unknown (value), plan_action_unknown
+    (action), plan_action_status_unknown (value), plan_actions_closed (state: actions change
+    only until the plan is checked)."""
 
     def __init__(self, code: str, field: str | None = None, **data: object) -> None:
         super().__init__(code, field=field, **data)
@@ -309,10 +310,11 @@ def normalized(plan: Plan) -> Plan:
     fishbone = tuple((heading, value) for heading, value in [*known, *given.items()]
                      if not isinstance(value, str) or value)
     effects = tuple(ExpectedEffect(e.kpi, _number(e.now), _number(e.expected), e.by)
-                    for e in plan.effects)
+                    if isinstance(e, ExpectedEffect) else e for e in plan.effects)
     return replace(
         plan, title=text(plan.title), objective=text(plan.objective), owner=text(plan.owner),
-        sponsor=text(plan.sponsor), lessons=text(plan.lessons), ofis=tuple(plan.ofis),
+        sponsor=text(plan.sponsor), lessons=text(plan.lessons),
+        ofis=tuple(dict.fromkeys(plan.ofis)),
         items=tuple(dict.fromkeys(text(i) for i in plan.items)),
         whys=tuple(text(w) for w in plan.whys if not isinstance(w, str) or w.strip()),
         fishbone=fishbone, effects=effects, source_kpi=plan.source_kpi or None)
@@ -370,6 +372,9 @@ def _effect_problems(records: PerformanceRecords, effects: Iterable[ExpectedEffe
                      ) -> list[PlanError]:
     problems = []
     for effect in effects:
+        if not isinstance(effect, ExpectedEffect):
+            problems.append(PlanError("plan_effect_invalid", "effects", value=effect))
+            continue
         if effect.kpi not in records.kpis:
             problems.append(PlanError("plan_kpi_unknown", "effects", value=effect.kpi))
         for value in (effect.now, effect.expected):

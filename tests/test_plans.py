@@ -76,7 +76,7 @@ def test_a_plan_keeps_its_ofis_by_id_its_analysis_and_expected_effects(
         store: Store, org: str, data: PerformanceData) -> None:
     kpi = gen_kpi(store, org, "LT")
     plan = create_plan(data, "ann", MEMBER, {
-        "title": " Shorter lead times ", "objective": "Halve it", "ofis": [OFI],
+        "title": " Shorter lead times ", "objective": "Halve it", "ofis": [OFI, OFI],
         "items": ["4.2.3", "4.2.3", "4.5.2"], "whys": ["Late parts", " ", "No forecast"],
         "fishbone": {"methods": " No standard work", "people": "  "},
         "effects": [ExpectedEffect(kpi.id, 30, 15, "2026-12-31")]}, now=NOW)
@@ -105,6 +105,7 @@ def test_a_plan_keeps_its_ofis_by_id_its_analysis_and_expected_effects(
     ({"source_kpi": "nokpi"}, "plan_kpi_unknown", "source_kpi"),
     ({"effects": [ExpectedEffect("nokpi", 1, 2, "2026-12-31")]}, "plan_kpi_unknown",
      "effects"),
+    ({"effects": [{"kpi": "k", "now": 1}]}, "plan_effect_invalid", "effects"),
     ({"sponsor": "bob"}, "plan_sponsor_not_leader", "sponsor"),
     ({"owner": "nobody"}, "plan_user_unknown", "owner"),
 ])
