@@ -147,7 +147,8 @@ def trend_chart(periods: Sequence[str], values: Sequence[float], statuses: Seque
                                                                              PREVIOUS_COLOUR)}}
                  for value, status in zip(values, statuses, strict=True)],
         "lineStyle": {"color": SCORE_COLOUR, "width": 2}, "itemStyle": {"color": SCORE_COLOUR},
-        "symbol": "circle", "symbolSize": 8,
+        # Every point keeps its status colour, however narrow the chart (ECharts would drop some).
+        "symbol": "circle", "symbolSize": 8, "showAllSymbol": True,
     }
     if lines:
         series["markLine"] = {"symbol": "none", "silent": True, "data": lines}
@@ -181,3 +182,20 @@ def _axis_bounds(low: float, high: float) -> tuple[float, float]:
     bottom = math.floor((low - margin) / step) * step
     top = math.ceil((high + margin) / step) * step
     return round(bottom, 10), round(top, 10)
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
+              colour: str = SCORE_COLOUR) -> Option:
+    """One horizontal bar per label, the first on top, each with its value at its end (counts
+    by state, say): labels stay readable on a narrow screen."""
+    return _base(
+        tooltip={"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        legend={"show": False},
+        grid={"left": 8, "right": 32, "top": 8, "bottom": 8, "containLabel": True},
+        xAxis={"type": "value", "minInterval": 1},
+        yAxis={"type": "category", "data": list(labels), "inverse": True,
+               "axisTick": {"show": False}},
+        series=[{"type": "bar", "name": name, "data": list(values),
+                 "itemStyle": {"color": colour}, "barMaxWidth": 24,
+                 "label": {"show": True, "position": "right"}}],
+    )

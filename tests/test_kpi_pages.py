@@ -426,3 +426,31 @@ def test_trend_chart_draws_in_chinese(tmp_path, browser) -> None:  # type: ignor
         assert "趋势" in tab.locator("#trend-heading").inner_text()
         context.close()
         assert not [p for p in problems if "404" not in p], problems
+
+
+# -- evidence on a results item ------------------------------------------------------------------
+def test_a_results_item_shows_its_kpis_as_evidence(sign_in: Callable[..., FlaskClient],
+                                                   org: Org, store: Store,
+                                                   add_member: Callable[..., None]) -> None:
+    from assessor.access import Role
+    from assessor.kpis import update_kpi
+    from tests.factories import gen_assessment
+
+    data = store.organization_data(org.id)
+    update_kpi(data, COORDINATOR, org.company.id, {"comparison": 90.0,
+                                                   "comparison_source": "Industry 2025"})
+    record = gen_assessment(store)  # a cycle of the same organization
+    assert record.organization_id == org.id
+    add_member(record, "examiner", Role.EXAMINER)
+    manager = sign_in(COORDINATOR)
+    body = page(manager, f"/a/{record.id}/items/4.7.4")
+    panel = re.search(r'<aside class="kpi-evidence".*?</aside>', body, re.S).group(0)  # type: ignore[union-attr]
+    assert codes_listed(panel) == ["K1"]
+    assert f'href="/o/{org.id}/kpis/{org.company.id}"' in panel
+    assert re.search(r"2024</small> 60.*2025</small> 101", panel, re.S)  # each year's last value
+    assert "2 years measured: a trend needs three or more." in panel
+    assert "90" in panel and "Industry 2025" in panel
+    assert "kpi-evidence" not in page(manager, f"/a/{record.id}/items/4.7.3")  # no KPI named it
+    assert "kpi-evidence" not in page(manager, f"/a/{record.id}/items/4.1.2")  # a process item
+    examiner_view = page(sign_in("examiner"), f"/a/{record.id}/items/4.7.4")
+    assert "Revenue growth" in examiner_view and f"/o/{org.id}/kpis/" not in examiner_view

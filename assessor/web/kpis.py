@@ -26,8 +26,11 @@ from ..access import (
     may_accept_kpi,
     may_enter_measurements,
     may_reply_on_kpi,
+    permits_in_organization,
 )
 from ..charts import STATUS_COLOURS, TARGET_COLOUR, Level, Option, trend_chart
+from ..criteria import Item, ItemKind
+from ..kpi_evidence import ItemEvidence, evidence_for_item
 from ..kpi_import import ImportReport, import_file
 from ..kpi_register import RegisterFilter, register_rows
 from ..kpi_status import (
@@ -609,3 +612,28 @@ def import_page(organization_id: str):  # type: ignore[no-untyped-def]
     lines = [f"{name}:{problem.line}: {problem.column}: {import_problem(problem)}"
              for problem in report.problems]
     return _import_page(pages, ShownReport(report, lines))
+
+
+# -- evidence on a results item's page -------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EvidencePanel:
+    """The KPIs a results item's page shows beside its answers (kpi_evidence.html)."""
+
+    organization_id: str
+    rows: list[ItemEvidence]
+    may_open: bool  # the reader may open the KPI pages (a role in the organization)
+
+
+def item_evidence(organization_id: str, item: Item | None, username: str
+                  ) -> EvidencePanel | None:
+    """For a results item (4.7.x) with KPIs linked to it: their levels, yearly trend and
+    comparison values (None for any other page, so it costs the others nothing)."""
+    if item is None or item.kind is not ItemKind.RESULTS:
+        return None
+    records = store().organization_data(organization_id).read()
+    rows = evidence_for_item(records, item.id, _today())
+    if not rows:
+        return None
+    roles = store().organizations.members(organization_id).get(username, frozenset())
+    return EvidencePanel(organization_id, rows,
+                         permits_in_organization(roles, OrgAction.VIEW_PERFORMANCE))

@@ -44,6 +44,7 @@ from .forms import (
     revision_field,
 )
 from .kept_body import kept_body, page_around
+from .kpis import item_evidence
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<assessment_id>")
 
@@ -203,6 +204,8 @@ def _render_page(ctx: AssessmentContext, section: Section, form, stored,  # type
         # Lengths as the award counts them, for the counters under the boxes and the total.
         budget=length_budget(ctx.framework, stored, section.item),
         count_characters=count_characters, max_answer_chars=MAX_ANSWER_CHARS,
+        # A results item: the organization's KPIs that evidence it, beside the answers.
+        evidence=item_evidence(ctx.record.organization_id, section.item, ctx.user.username),
     )
 
 
