@@ -158,6 +158,7 @@ class OrgAction(StrEnum):
     VIEW_PLANS = "view_plans"  # improvement plans, their actions, decisions and Check
     EDIT_ANY_PLAN = "edit_any_plan"  # create, edit and move any plan; owners their own
     DECIDE_PLANS = "decide_plans"  # approve, return and close plans
+    VIEW_DASHBOARD = "view_dashboard"  # the leadership dashboard: plans, KPIs, gaps at a glance
 
 
 ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
@@ -172,6 +173,7 @@ ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
     OrgAction.VIEW_PLANS: frozenset({OrgRole.MANAGER, OrgRole.LEADER, OrgRole.MEMBER}),
     OrgAction.EDIT_ANY_PLAN: frozenset({OrgRole.MANAGER}),
     OrgAction.DECIDE_PLANS: frozenset({OrgRole.LEADER}),
+    OrgAction.VIEW_DASHBOARD: frozenset({OrgRole.MANAGER, OrgRole.LEADER}),
 }
 
 

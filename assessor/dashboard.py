@@ -292,3 +292,8 @@ def my_work_everywhere(organizations: OrganizationRepository, assessments: Asses
                                       tuple(unexplained), cycle_rows))
     return found
 
+
+
+def days_late(due: str | None, today: date) -> int:
+    """How many days past its due day (YYYY-MM-DD) `today` is; 0 when not past or none."""
+    return max(0, (today - date.fromisoformat(due)).days) if due else 0

@@ -447,6 +447,11 @@ TABLE = (
     row("200  200  200  200  200  403  403  302", GET, "organizations.show", "/o/{o}"),
     row("302  403  403  403  403  403  403  302", POST, "organizations.people", "/o/{o}/people",
         data=leader_leads_the_organization),
+    # -- the leadership dashboard: the organization's managers and leaders (the cycle's leader
+    # without a role in the organization has none); "my work": everyone signed in, their own
+    row("200  403  403  403  403  403  403  302", GET, "dashboard.organization",
+        "/o/{o}/dashboard"),
+    row("200  200  200  200  200  200  200  302", GET, "dashboard.my_work", "/my-work"),
     # -- units: the organization's managers edit, its people read (the cycle's team, without
     # a role in the organization, does not)
     row("200  403  403  403  403  403  403  302", GET, "units.index", "/o/{o}/units/",

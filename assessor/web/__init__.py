@@ -19,6 +19,7 @@ from . import (
     audit,
     auth,
     consensus,
+    dashboard,
     errors,
     gaps,
     home,
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
     app.register_blueprint(kpis.bp)  # an organization's KPI register, pages, import
     app.register_blueprint(units.bp)  # an organization's units
+    app.register_blueprint(dashboard.bp)  # the leadership dashboard and each person's work
     errors.init_app(app)
 
     @app.after_request

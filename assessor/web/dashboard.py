@@ -1,0 +1,91 @@
+"""The leadership dashboard of an organization (its leaders and managers) and each person's
+"my work" page: parse, ask assessor/dashboard.py, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..access import OrgAction, permits_in_organization
+from ..charts import bar_chart
+from ..dashboard import Dashboard, dashboard, days_late, my_work_everywhere, organization_gaps
+from ..kpi_status import Status
+from ..plans import ActionStatus, PlanState
+from ..report import format_points
+from .context import display_names, framework_named, load_organization, signed_in_user, store
+
+bp = Blueprint("dashboard", __name__)
+
+PLAN_STATE_NAMES = {
+    PlanState.DRAFT: _l("draft"),
+    PlanState.SUBMITTED: _l("submitted"),
+    PlanState.APPROVED: _l("approved"),
+    PlanState.DOING: _l("doing"),
+    PlanState.CHECKING: _l("checking"),
+    PlanState.CLOSED: _l("closed"),
+    PlanState.CONTINUED: _l("continued"),
+}
+ACTION_STATUS_NAMES = {
+    ActionStatus.OPEN: _l("open"),
+    ActionStatus.DOING: _l("doing"),
+    ActionStatus.DONE: _l("done"),
+    ActionStatus.DROPPED: _l("dropped"),
+}
+KPI_STATUS_NAMES = {
+    Status.GREEN: _l("on target"),
+    Status.AMBER: _l("near target"),
+    Status.RED: _l("off target"),
+    Status.NO_DATA: _l("no data"),
+}
+
+
+def today() -> date:
+    return date.today()
+
+
+def url_if_routed(endpoint: str, **values: Any) -> str | None:
+    """The page's address once the app has the page (plans and KPI pages are built beside
+    these ones); None until then, and the line is shown without a link."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def plans_by_state_chart(board: Dashboard) -> dict[str, Any]:
+    return bar_chart([str(PLAN_STATE_NAMES[state]) for state, _count in board.by_state],
+                     [count for _state, count in board.by_state], _("Plans"))
+
+
+def _words() -> dict[str, Any]:
+    return {"plan_state": PLAN_STATE_NAMES, "action_status": ACTION_STATUS_NAMES,
+            "kpi_status": KPI_STATUS_NAMES}
+
+
+@bp.get("/o/<organization_id>/dashboard")
+def organization(organization_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_organization(organization_id, OrgAction.VIEW_DASHBOARD)
+    board = dashboard(
+        store().organization_data(organization_id).read(), today(),
+        lambda: organization_gaps(store().assessments, organization_id, framework_named))
+    framework = framework_named(board.gaps.assessment.framework) if board.gaps else None
+    return render_template(
+        "dashboard.html", ctx=ctx, board=board, framework=framework,
+        states_chart=plans_by_state_chart(board), days_late=days_late,
+        names=display_names(), words=_words(), points=format_points,
+        url_if_routed=url_if_routed)
+
+
+@bp.get("/my-work")
+def my_work():  # type: ignore[no-untyped-def]
+    user = signed_in_user()
+    work = my_work_everywhere(store().organizations, store().assessments, user.username,
+                              today(), framework_named)
+    return render_template(
+        "my_work.html", work=work, today=today(), names=display_names(), words=_words(),
+        framework_named=framework_named, url_if_routed=url_if_routed,
+        may_view_dashboard=lambda roles: permits_in_organization(roles,
+                                                                 OrgAction.VIEW_DASHBOARD))
