@@ -34,6 +34,7 @@ from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.storage.files import DataFile
 from assessor.storage.store import Store
+from assessor.strategy import Link, Objective, Perspective
 from assessor.team import add_role, assign, designate_consensus_lead
 from assessor.units import OrgUnit, UnitKind
 from assessor.users import Users
@@ -382,6 +383,45 @@ def values_file_refused(world: World) -> Mapping[str, object]:
                      "values.csv")}
 
 
+def with_strategy(world: World) -> Mapping[str, object]:
+    """Two objectives, the process one linked to the customer one."""
+    def put(records: PerformanceRecords) -> None:
+        records.objectives.update({
+            CUSTOMER_GOAL: Objective(CUSTOMER_GOAL, "Keep customers", Perspective.CUSTOMER),
+            PROCESS_GOAL: Objective(PROCESS_GOAL, "Deliver on time",
+                                    Perspective.INTERNAL_PROCESS)})
+        records.links[:] = [Link(PROCESS_GOAL, CUSTOMER_GOAL, "On time keeps them")]
+
+    world.store.organization_data(world.first.organization_id).change(put)
+    return {}
+
+
+def mission_statement(world: World) -> Mapping[str, object]:
+    return {"mission": "Precision parts", "vision": "First choice", "values": "Safety\nQuality",
+            "horizon": "5"}
+
+
+def new_objective(world: World) -> Mapping[str, object]:
+    return {"name": "Grow revenue", "perspective": "financial", "owner": "", "description": ""}
+
+
+def renamed_objective(world: World) -> Mapping[str, object]:
+    with_strategy(world)
+    return {"name": "Keep key customers", "perspective": "customer", "owner": "",
+            "description": "", "revision": "1"}
+
+
+def customer_to_process(world: World) -> Mapping[str, object]:
+    """A new link: the customer objective as a cause of the process one."""
+    with_strategy(world)
+    return {"cause": CUSTOMER_GOAL, "effect": PROCESS_GOAL, "hypothesis": "Feedback"}
+
+
+def the_link(world: World) -> Mapping[str, object]:
+    with_strategy(world)
+    return {"cause": PROCESS_GOAL, "effect": CUSTOMER_GOAL}
+
+
 # -- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -466,6 +506,25 @@ TABLE = (
         data=team_to_company),
     row("302  403  403  403  403  403  403  302", POST, "units.remove",
         "/o/{o}/units/u-east/remove", data=with_units),
+    # -- strategy and the strategy map: as units
+    row("200  403  403  403  403  403  403  302", GET, "strategy.index", "/o/{o}/strategy/",
+        data=with_strategy),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.save", "/o/{o}/strategy/",
+        data=mission_statement),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.create_objective",
+        "/o/{o}/strategy/objectives", data=new_objective),
+    row("200  403  403  403  403  403  403  302", GET, "strategy.objective",
+        "/o/{o}/strategy/objectives/o-customer", data=with_strategy),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.update",
+        "/o/{o}/strategy/objectives/o-customer", data=renamed_objective),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.remove",
+        "/o/{o}/strategy/objectives/o-customer/remove", data=with_strategy),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.link", "/o/{o}/strategy/links",
+        data=customer_to_process),
+    row("302  403  403  403  403  403  403  302", POST, "strategy.unlink",
+        "/o/{o}/strategy/links/remove", data=the_link),
+    row("200  403  403  403  403  403  403  302", GET, "strategy.map_page",
+        "/o/{o}/strategy/map", data=with_strategy),
     # -- KPIs: the organization's people read; managers edit; the owner (here the manager)
     # enters values and accepts; the cycle's team without an organization role sees nothing
     row("200  403  403  403  403  403  403  302", GET, "kpis.index", "/o/{o}/kpis/",

@@ -34,6 +34,7 @@ from . import (
     report,
     review,
     settings,
+    strategy,
     targets,
     team,
     units,
@@ -96,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(kpis.bp)  # an organization's KPI register, pages, import
     app.register_blueprint(units.bp)  # an organization's units
     app.register_blueprint(dashboard.bp)  # the leadership dashboard and each person's work
+    app.register_blueprint(strategy.bp)  # an organization's strategy and strategy map
     errors.init_app(app)
 
     @app.after_request

@@ -299,6 +299,20 @@ UNIT_KIND_NAMES = {
 }
 
 
+# A KPI's status (kpi_status.Status values), as the strategy map's marks name them.
+STATUS_NAMES = {
+    "green": _l("on target"),
+    "amber": _l("near target"),
+    "red": _l("off target"),
+    "no-data": _l("no data"),
+}
+
+
+def status_name(value: object) -> str:
+    key = getattr(value, "value", value)
+    return str(STATUS_NAMES.get(str(key), key))
+
+
 def perspective_name(value: object) -> str:
     """A balanced-scorecard perspective in the reader's language (Perspective or its value)."""
     key = getattr(value, "value", value)
