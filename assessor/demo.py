@@ -2,13 +2,18 @@
 
 An English-language manufacturer and a Chinese-language hospital (both fictional). Each 2024
 and 2025 cycle is examined and closed (scores, consensus, feedback report, targets), so the
-2025 gap report compares with 2024; each 2026 cycle is being written. Everything comes from
-YAML under demo_data/ and goes through the domain functions, so the demo is stored exactly as
-real use would store it.
+2025 gap report compares with 2024; each 2026 cycle is being written. Each organization also
+has its units, strategy and KPI register with monthly values since January 2023
+(performance.yaml, zh-performance.yaml). Everything comes from YAML under demo_data/ and goes
+through the domain functions, so the demo is stored exactly as real use would store it.
 """
 
 from __future__ import annotations
 
+import calendar
+import math
+import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +25,20 @@ from .clock import utc_now
 from .consensus import ConsensusRecord, record_consensus
 from .criteria import Framework
 from .key_factors import save_key_factors
+from .kpis import EDITABLE, Kpi, accept_kpi, create_kpi, superior_of
+from .measurements import add_measurements, reply_on_kpi
 from .organizations import AssessmentRecord, Organization, create_assessment, create_organization
 from .paths import framework_named
 from .phases import current_phase, move_to
-from .repositories import AssessmentData
+from .repositories import AssessmentData, PerformanceData
 from .review import Review, submit
 from .settings import Settings, save_settings
 from .statements import Statement, parse_statements
 from .storage.store import Store
+from .strategy import add_objective, link_objectives, set_strategy
 from .targets import set_targets
 from .team import add_role, assign
+from .units import create_unit, find_path
 from .users import Users
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
@@ -38,6 +47,11 @@ DEMO_PASSWORD = "demo"
 # previous cycle); the last is the one in progress.
 ORGANIZATIONS = (("demo-2024.yaml", "demo-2025.yaml", "demo.yaml"),
                  ("zh-2024.yaml", "zh-2025.yaml", "zh-2026.yaml"))
+# Each organization's units, strategy and KPIs, in the order of ORGANIZATIONS.
+PERFORMANCE = ("performance.yaml", "zh-performance.yaml")
+# The months the demo KPIs were measured, first and last.
+FIRST_MONTH, LAST_MONTH = "2023-01", "2026-10"
+MANAGER = "coordinator"  # the organization's manager, who keeps the register
 # Organization roles of the demo team, beside their roles in each cycle.
 ORG_ROLES = {"coordinator": OrgRole.MANAGER, "leader": OrgRole.LEADER,
              "writer": OrgRole.MEMBER}
@@ -48,8 +62,9 @@ def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> list[Ass
     return each organization's current cycle."""
     team = _read(demo_dir / "team.yaml")["team"]
     _create_accounts(users, team)
+    usernames = {person["username"] for person in team}
     current = []
-    for cycle_files in ORGANIZATIONS:
+    for cycle_files, performance in zip(ORGANIZATIONS, PERFORMANCE, strict=True):
         organization = None
         for name in cycle_files:
             cycle = _read(demo_dir / name)
@@ -58,6 +73,9 @@ def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> list[Ass
             if organization is None:
                 organization = _create_organization(store, cycle["organization"])
             record = _load_cycle(store, organization, team, cycle)
+        assert organization is not None
+        _load_performance(store.organization_data(organization.id),
+                          _read(demo_dir / performance), usernames)
         current.append(record)
     return current
 
@@ -161,3 +179,83 @@ def _record_consensus(data: AssessmentData, framework: Framework, consensus: dic
             ofis=_statements(entry.get("ofis", []), known),
             recorded_by="coordinator", recorded_at=utc_now(),
         ), framework.scoring.step)
+
+
+# -- units, strategy and KPIs -------------------------------------------------------------------
+
+def _load_performance(data: PerformanceData, spec: dict[str, Any], usernames: set[str]
+                      ) -> None:
+    """Units, strategy, objectives and links, then the KPIs (agreed as the file says) with
+    their feedback threads, and their values since FIRST_MONTH in one change."""
+    _create_units(data, spec["units"], None)
+    strategy = spec["strategy"]
+    set_strategy(data, MANAGER, strategy["mission"], strategy["vision"], strategy["values"],
+                 strategy["horizon"])
+    objectives = {entry["key"]: add_objective(
+        data, MANAGER, entry["name"], entry["perspective"], entry["owner"],
+        entry["description"]).id for entry in spec["objectives"]}
+    for link in spec["links"]:
+        link_objectives(data, MANAGER, objectives[link["cause"]], objectives[link["effect"]],
+                        link["hypothesis"])
+    kpis: dict[str, Kpi] = {}
+    for entry in spec["kpis"]:
+        entry = {**spec["defaults"], **entry}
+        records = data.read()
+        values = {name: entry[name] for name in EDITABLE if name in entry}
+        values.update(unit=find_path(records, entry["unit"]).id,  # type: ignore[union-attr]
+                      parent=kpis[entry["parent"]].id if "parent" in entry else None,
+                      objectives=tuple(objectives[key] for key in entry["objectives"]),
+                      items=tuple(entry["items"]))
+        kpi = kpis[entry["code"]] = create_kpi(data, MANAGER, values, usernames)
+        _agree(data, kpi, entry.get("agreed", "yes"), f"{spec['agreed_on']}T01:00:00+00:00")
+    for entry in spec["kpis"]:
+        for reply in entry.get("feedback", ()):
+            reply_on_kpi(data, reply["by"], kpis[entry["code"]].id, reply["text"],
+                         now=f"{reply['at']}T02:00:00+00:00")
+    # The values last, in one change: every change above rewrites the whole file.
+    add_measurements(data, MANAGER, (
+        (kpis[entry["code"]].id, period, value, entry.get("comments", {}).get(period[:7], ""))
+        for entry in spec["kpis"] for period, value in _series(entry)))
+
+
+def _create_units(data: PerformanceData, unit: dict[str, Any], parent: str | None) -> None:
+    created = create_unit(data, MANAGER, unit["name"], parent, mission=unit["mission"],
+                          head=unit["head"])
+    for child in unit.get("units", ()):
+        _create_units(data, child, created.id)
+
+
+def _agree(data: PerformanceData, kpi: Kpi, agreed: str, at: str) -> None:
+    """`yes`: the owner and the superior accepted the KPI; `owner`: the owner only; `no`."""
+    parties = {"yes": [kpi.owner, superior_of(data.read(), kpi)], "owner": [kpi.owner],
+               "no": []}[agreed]
+    for user in dict.fromkeys(parties):  # one person who is both accepts once
+        accept_kpi(data, user, kpi.id, now=at)
+
+
+def _month_number(month: str) -> int:
+    """YYYY-MM as year x 12 + month - 1, for counting months."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _series(entry: dict[str, Any]) -> Iterator[tuple[str, float]]:
+    """A KPI's monthly values (period, value): linear between the anchor months of `series`,
+    which are kept as given, plus seasonality and noise drawn from a random generator seeded
+    with the KPI's code (the same values every time)."""
+    anchors = {_month_number(month): float(value) for month, value in entry["series"].items()}
+    points = sorted(anchors)
+    amplitude, peak = entry.get("season", (0.0, 1))
+    noise = random.Random(entry["code"])
+    for number in range(_month_number(FIRST_MONTH), _month_number(LAST_MONTH) + 1):
+        year, month = divmod(number, 12)
+        period = f"{year}-{month + 1:02d}-{calendar.monthrange(year, month + 1)[1]}"
+        if number in anchors:
+            yield period, anchors[number]
+            continue
+        after = next(point for point in points if point > number)
+        before = max(point for point in points if point < number)
+        share = (number - before) / (after - before)
+        value = anchors[before] + share * (anchors[after] - anchors[before]) \
+            + amplitude * math.cos(2 * math.pi * (month + 1 - peak) / 12) \
+            + noise.gauss(0, entry.get("noise", 0))
+        yield period, round(value, entry.get("digits", 1))

@@ -5,7 +5,7 @@ owner explains a red or amber value, the superior replies.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .clock import utc_now
@@ -99,6 +99,33 @@ def add_measurement(data: PerformanceData, user: str, kpi_id: str, period: str,
                       comment=measurement.comment,
                       replaced=None if replaced is None else replaced.value)
     return measurement
+
+
+def add_measurements(data: PerformanceData, user: str,
+                     entries: Iterable[tuple[str, str, float, str]],
+                     replace_existing: bool = False, now: str | None = None
+                     ) -> list[Measurement]:
+    """Enter many values at once, (kpi id, period, value, comment) each, as one change (a
+    history carried over from spreadsheets, say): all stored, or none when one is refused.
+    Audited once, with each KPI's count of values."""
+    now = now or utc_now()
+    measurements = []
+    for kpi_id, period, value, comment in entries:
+        period, value = check_measurement(period, value, comment.strip())
+        measurements.append(Measurement(kpi_id, period, value, comment.strip(), user, now))
+
+    def change(records: PerformanceRecords) -> int:
+        replaced = [put_measurement(records, m, replace_existing) for m in measurements]
+        return sum(stored is not None for stored in replaced)
+
+    replaced = data.change(change)
+    counts: dict[str, int] = {}
+    for measurement in measurements:
+        counts[measurement.kpi] = counts.get(measurement.kpi, 0) + 1
+    data.audit.record(user, "measurements_entered", kpis=counts, replaced=replaced,
+                      periods=[min((m.period for m in measurements), default=None),
+                               max((m.period for m in measurements), default=None)])
+    return measurements
 
 
 def explain_measurement(data: PerformanceData, user: str, kpi_id: str, period: str,

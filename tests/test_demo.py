@@ -1,24 +1,36 @@
 """The demo data: each organization has two closed, scored cycles with targets (2024, 2025) and
 a current one (2026), so that the 2025 gap report has a real Pareto and a change since 2024;
-the Chinese organization's content is in Chinese."""
+and its units, strategy and a three-level KPI tree measured monthly since 2023. The Chinese
+organization's content is in Chinese."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from datetime import date
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from assessor import create_app
 from assessor.access import Phase
-from assessor.demo import ORGANIZATIONS, load_demo
+from assessor.demo import DEMO_DIR, ORGANIZATIONS, PERFORMANCE, _series, load_demo
 from assessor.extensions import store_of, users_of
 from assessor.gaps import GapReport, cycle_gap_report
+from assessor.kpi_status import Status, read_kpi
+from assessor.kpis import Direction, Frequency, kpi_tree, superior_of
 from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
+from assessor.performance import PerformanceRecords
 from assessor.phases import current_phase
+from assessor.scorecard import scorecard_warnings
+from assessor.smart import Check, smart_check
 from assessor.storage.store import Store
+from assessor.strategy import Perspective, strategy_of
+from assessor.units import ancestors, children_of, unit_tree
 
 from .conftest import app_config
 
@@ -140,3 +152,155 @@ def test_the_gaps_command_prints_the_demo_comparison(demo_app: Flask, store: Sto
     assert result.exit_code == 0, result.output
     assert "2024" in result.output
     assert f"{report_of(store, record).total_gap_points:g}" in result.output
+
+
+# -- units, strategy and KPIs ---------------------------------------------------------------------
+
+def performance_of(store: Store, organization: str) -> PerformanceRecords:
+    record = next(iter(cycles(store, organization).values()))
+    return store.organization_data(record.organization_id).read()
+
+
+def organization_id(store: Store, organization: str) -> str:
+    return next(iter(cycles(store, organization).values())).organization_id
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_units_run_from_the_company_to_departments_and_teams(store: Store,
+                                                             organization: str) -> None:
+    records = performance_of(store, organization)
+    heads = {"coordinator", "writer", "examiner1", "examiner2", "examiner3", "leader"}
+    tree = list(unit_tree(records))
+    assert [depth for _, depth in tree].count(0) == 1
+    departments = [unit for unit, depth in tree if depth == 1]
+    assert 3 <= len(departments) <= 5
+    for department in departments:
+        assert 2 <= len(children_of(records, department.id)) <= 4
+    assert max(depth for _, depth in tree) == 2
+    assert all(unit.mission and unit.head in heads for unit, _ in tree)
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_the_strategy_has_objectives_in_four_perspectives_linked_cause_to_effect(
+        store: Store, organization: str) -> None:
+    records = performance_of(store, organization)
+    strategy = strategy_of(records)
+    assert strategy.mission and strategy.vision and len(strategy.values) >= 3
+    assert strategy.horizon
+    objectives = list(records.objectives.values())
+    assert 8 <= len(objectives) <= 12
+    per_perspective = Counter(objective.perspective for objective in objectives)
+    assert set(per_perspective) == set(Perspective)
+    assert max(per_perspective.values()) <= 3
+    assert all(objective.owner and objective.description for objective in objectives)
+    assert 8 <= len(records.links) <= 14
+    assert all(link.hypothesis for link in records.links)
+    # Causes sit in a lower lane than (or the same lane as) their effects: no downward links.
+    assert not [w for w in scorecard_warnings(records) if w.code == "link_downward"]
+    # Every objective is served by a KPI of the company scorecard.
+    assert not [w for w in scorecard_warnings(records) if w.code == "objective_without_kpi"]
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_about_twenty_kpis_in_a_three_level_tree_with_every_field(store: Store,
+                                                                  organization: str) -> None:
+    records = performance_of(store, organization)
+    tree = list(kpi_tree(records))
+    assert 18 <= len(tree) <= 24
+    levels = Counter(depth for _, depth in tree)
+    assert set(levels) == {0, 1, 2} and levels[0] >= 8 and levels[2] >= 4
+    for kpi, depth in tree:
+        assert (kpi.unit is None) == (depth == 0), kpi.code  # company, department, team
+        if kpi.unit is not None:
+            assert len(ancestors(records, kpi.unit)) == depth, kpi.code
+        assert kpi.definition and kpi.formula and kpi.data_source and kpi.measure_unit
+        assert kpi.owner and kpi.perspective and kpi.objectives and kpi.items, kpi.code
+        assert kpi.baseline is not None and kpi.baseline_date and kpi.target_date
+        assert (kpi.target is not None) != (kpi.direction is Direction.BAND)
+        assert kpi.frequency is Frequency.MONTHLY
+    directions = Counter(kpi.direction for kpi, _ in tree)
+    assert directions[Direction.UP] and directions[Direction.DOWN] and directions[Direction.BAND]
+    assert sum(kpi.stretch is not None for kpi, _ in tree) >= 3
+    assert sum(kpi.amber is not None for kpi, _ in tree) >= 1
+    assert sum(kpi.comparison is not None and bool(kpi.comparison_source)
+               for kpi, _ in tree) >= 3
+    agreed = [kpi.agreed for kpi, _ in tree]
+    assert agreed.count(False) in (2, 3, 4)
+    assert all(smart_check(records, kpi)["S"].result is Check.PASS for kpi, _ in tree)
+    assert all(smart_check(records, kpi)["M"].result is Check.PASS for kpi, _ in tree)
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_three_years_of_monthly_values_some_ending_amber_or_red_with_comments(
+        store: Store, organization: str) -> None:
+    records = performance_of(store, organization)
+    for kpi in records.kpis.values():
+        periods = [m.period for m in records.measurements_of(kpi.id)]
+        assert len(periods) >= 36, kpi.code
+        months = {period[:7] for period in periods}
+        assert len(months) == len(periods)  # one value a month
+        assert periods[0].startswith("2023-01") and periods[-1].startswith("2026-10")
+    readings = {kpi.code: read_kpi(kpi, records.measurements_of(kpi.id), date.today())
+                for kpi in records.kpis.values()}
+    statuses = Counter(reading.status for reading in readings.values())
+    assert statuses[Status.AMBER] >= 2 and statuses[Status.RED] >= 2
+    assert statuses[Status.GREEN] > len(readings) / 2
+    for reading in readings.values():
+        if reading.status in (Status.AMBER, Status.RED):
+            assert reading.latest is not None and reading.latest.comment
+    threads = [thread for thread in records.feedback.values() if len(thread) >= 2]
+    assert len(threads) >= 2
+    for thread in threads:  # the superior replied to the owner, or the other way round
+        kpi = records.kpis[thread[0].kpi]
+        assert {entry.by for entry in thread} == {kpi.owner, superior_of(records, kpi)}
+
+
+def test_the_values_are_the_same_at_every_load() -> None:
+    spec = yaml.safe_load((DEMO_DIR / PERFORMANCE[0]).read_text(encoding="utf-8"))
+    entry = spec["kpis"][0]
+    assert list(_series(entry)) == list(_series(entry))
+
+
+def performance_texts(records: PerformanceRecords) -> list[str]:
+    strategy = strategy_of(records)
+    texts = [strategy.mission, strategy.vision, *strategy.values]
+    texts += [text for unit in records.units.values() for text in (unit.name, unit.mission)]
+    texts += [text for objective in records.objectives.values()
+              for text in (objective.name, objective.description)]
+    texts += [link.hypothesis for link in records.links]
+    texts += [text for kpi in records.kpis.values() for text in (
+        kpi.name, kpi.definition, kpi.formula, kpi.data_source, kpi.comparison_source) if text]
+    texts += [m.comment for by_period in records.measurements.values()
+              for m in by_period.values() if m.comment]
+    texts += [entry.text for thread in records.feedback.values() for entry in thread]
+    return texts
+
+
+def test_the_chinese_organizations_performance_data_is_in_chinese(store: Store) -> None:
+    texts = performance_texts(performance_of(store, CHINESE))
+    assert len(texts) > 150
+    assert all(CJK.search(text) for text in texts), [t for t in texts if not CJK.search(t)]
+    # Latin letters only in abbreviations a Chinese hospital writes as such.
+    assert {word for text in texts for word in WORD.findall(text)} <= {"DRG", "CMI", "HIS", "CT"}
+
+
+def test_the_english_organizations_performance_data_is_in_english(store: Store) -> None:
+    texts = performance_texts(performance_of(store, ENGLISH))
+    assert len(texts) > 150
+    assert not [text for text in texts if CJK.search(text)]
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_the_kpis_status_command_reads_the_demo(demo_app: Flask, store: Store,
+                                                organization: str) -> None:
+    runner: FlaskCliRunner = demo_app.test_cli_runner()
+    result = runner.invoke(args=["kpis", "status", organization_id(store, organization),
+                                 "--format", "json", "--on", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.output)["kpis"]
+    assert len(kpis) == len(performance_of(store, organization).kpis)
+    assert {kpi["status"] for kpi in kpis} == {"green", "amber", "red"}
+    assert all(kpi["latest"]["period"].startswith("2026-10") for kpi in kpis)
+    assert all(set(kpi["smart"]) == set("SMART") for kpi in kpis)
+    if organization == CHINESE:
+        assert all(CJK.search(kpi["name"]) for kpi in kpis)

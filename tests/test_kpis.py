@@ -47,6 +47,7 @@ from assessor.measurements import (
     Measurement,
     MeasurementError,
     add_measurement,
+    add_measurements,
     explain_measurement,
     reply_on_kpi,
 )
@@ -370,6 +371,35 @@ def test_two_threads_adding_measurements_lose_nothing(store: Store, org: str) ->
     for thread in threads:
         thread.join()
     assert len(store.organization_data(org).read().measurements[stored.id]) == 24
+
+
+def test_many_values_are_entered_in_one_change_or_none(store: Store, org: str,
+                                                      data: PerformanceData) -> None:
+    first, second = gen_kpi(store, org, "K1"), gen_kpi(store, org, "K2")
+    history = [(first.id, f"2024-{month:02d}-28", float(month), "") for month in range(1, 13)]
+    history.append((second.id, "2024-12-31", 7, "  Supplier late; second source found  "))
+    stored = add_measurements(data, "ann", history, now="2025-01-05T08:00:00Z")
+    assert len(stored) == 13 and all(m.entered_by == "ann" for m in stored)
+    records = data.read()
+    assert [m.value for m in records.measurements_of(first.id)] == [float(n) for n in
+                                                                   range(1, 13)]
+    assert records.measurements[second.id]["2024-12-31"].comment == \
+        "Supplier late; second source found"
+    entry = data.audit.read().entries[-1]
+    assert entry.action == "measurements_entered"
+    assert entry.detail["kpis"] == {first.id: 12, second.id: 1}
+    assert entry.detail["periods"] == ["2024-01-28", "2024-12-31"]
+    # One refused value (a stored period, a bad period, an unknown KPI) stores none of them.
+    for refused, code in (((second.id, "2024-12-31", 8, ""), "measurement_exists"),
+                          ((second.id, "December", 8, ""), "measurement_period_invalid"),
+                          (("nokpi", "2025-01-31", 8, ""), "measurement_kpi_unknown")):
+        with pytest.raises(MeasurementError) as error:
+            add_measurements(data, "ann", [(first.id, "2025-01-31", 13, ""), refused])
+        assert error.value.code == code
+        assert "2025-01-31" not in data.read().measurements[first.id]
+    add_measurements(data, "ann", [(second.id, "2024-12-31", 8, "")], replace_existing=True)
+    assert data.read().measurements[second.id]["2024-12-31"].value == 8
+    assert data.audit.read().entries[-1].detail["replaced"] == 1
 
 
 # -- who may --------------------------------------------------------------------------------------
