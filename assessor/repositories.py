@@ -176,6 +176,10 @@ class PerformanceData(Protocol):
         atomically, with nobody else changing them meanwhile; returns what `change` returns.
         Nothing is stored when `change` raises."""
 
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, cached per version of these records (for pages that show the same
+        figures far more often than the records change). `compute` must read only them."""
+
 
 class AssessmentIndex(Protocol):
     def all(self) -> list[AssessmentRecord]:

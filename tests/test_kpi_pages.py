@@ -118,6 +118,18 @@ def test_register_filters_by_query(manager: FlaskClient, org: Org, store: Store,
         assert '<option value="red" selected>' in body
 
 
+def test_register_shows_a_change_at_once(manager: FlaskClient, org: Org) -> None:
+    """The register's table is kept per version of the records (and language): a new value
+    and the other language show on the next view."""
+    assert 'data-kpi="S1" data-status="red"' in page(manager, org.url())
+    manager.post(org.url(f"{org.sales.id}/measurements"),
+                 data={"period": "2026-01-31", "value": "100"})
+    body = page(manager, org.url())
+    assert 'data-kpi="S1" data-status="green"' in body and "Olive Owner" in body
+    manager.post("/language", data={"language": "zh_CN", "next": "/"})
+    assert "达标" in page(manager, org.url())
+
+
 def test_tree_shows_children_counts_and_keeps_parents_as_context(manager: FlaskClient,
                                                                  org: Org) -> None:
     body = page(manager, org.url("tree"))

@@ -99,6 +99,9 @@ class TinyPerformance:
                     table.insert_multiple(docs)
         return result
 
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        return self.file.derived(name, compute)
+
     def validate(self) -> None:
         """Raise CorruptDataFile when a record cannot be read (for check-data)."""
         self._read(self.file.read())

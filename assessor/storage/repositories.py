@@ -332,6 +332,7 @@ class TinyOrganizations:
     def __init__(self, index: DataFile, folder: Path) -> None:
         self._index = index
         self._folder = folder  # one sub-folder per organization, for its audit trail
+        self._performance: dict[str, TinyPerformance] = {}  # one per organization, kept
 
     def atomic(self) -> contextlib.AbstractContextManager[None]:
         return self._index.locked()  # re-entrant: the transactions inside take it again
@@ -342,10 +343,16 @@ class TinyOrganizations:
         return AuditFile(folder)
 
     def performance(self, organization_id: str) -> TinyPerformance:
+        # Kept once made (organizations are never removed): a page asks for it on every view,
+        # and making its file and locks anew cost more than rendering much of the page.
+        kept = self._performance.get(organization_id)
+        if kept is not None:
+            return kept
         self.get(organization_id)  # never a folder of an organization the index lacks
         folder = self._folder / organization_id
         folder.mkdir(parents=True, exist_ok=True)
-        return TinyPerformance(organization_id, folder)
+        return self._performance.setdefault(organization_id,
+                                            TinyPerformance(organization_id, folder))
 
     def all(self) -> list[Organization]:
         return sorted((_organization(doc) for doc in self._index.documents(ORGANIZATIONS)),

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -69,6 +70,7 @@ from ..table_files import TableFileError
 from ..units import unit_path, unit_tree
 from .context import OrganizationContext, display_names, load_organization, store, users
 from .forms import Form
+from .kept_body import page_around
 from .messages import (
     import_file_error,
     import_problem,
@@ -148,19 +150,30 @@ CHOICE_FIELDS = {"direction": Direction, "frequency": Frequency, "perspective": 
 
 
 def _labelled(labels: Mapping[Any, Any]):  # type: ignore[no-untyped-def]
+    words = {str(getattr(key, "value", key)): str(label) for key, label in labels.items()}
+
     def label(value: object) -> str:
-        return str(labels.get(value, value)) if value is not None else ""
+        if value is None:
+            return ""
+        key = str(getattr(value, "value", value))
+        return words.get(key, key)
     return label
 
 
 @bp.app_template_global()
 def kpi_labels() -> dict[str, Any]:
-    """The words the KPI templates use for the domain's values."""
-    return {"perspective": _labelled(PERSPECTIVE_LABELS), "status": _labelled(STATUS_LABELS),
+    """The words the KPI templates use for the domain's values, in the reader's language:
+    made once per request (a register of 100 KPIs asks for them some thousand times)."""
+    labels = g.get("kpi_labels")
+    if labels is None:
+        labels = g.kpi_labels = {
+            "perspective": _labelled(PERSPECTIVE_LABELS), "status": _labelled(STATUS_LABELS),
             "trajectory": _labelled(TRAJECTORY_LABELS),
-            "direction": _labelled(DIRECTION_LABELS),
-            "frequency": _labelled(FREQUENCY_LABELS), "smart": SMART_NAMES,
-            "check": _labelled(CHECK_LABELS), "field": FIELD_LABELS}
+            "direction": _labelled(DIRECTION_LABELS), "frequency": _labelled(FREQUENCY_LABELS),
+            "smart": {letter: str(name) for letter, name in SMART_NAMES.items()},
+            "check": _labelled(CHECK_LABELS),
+            "field": {name: str(label) for name, label in FIELD_LABELS.items()}}
+    return labels
 
 
 @bp.app_template_filter("kpi_number")
@@ -227,8 +240,8 @@ def _filter_from(args: Mapping[str, str]) -> tuple[RegisterFilter, dict[str, str
                           owner=shown["owner"] or None), shown
 
 
-def _filter_choices(records: PerformanceRecords) -> dict[str, list[tuple[str, str]]]:
-    names = display_names()
+def _filter_choices(records: PerformanceRecords, names: Mapping[str, str]
+                    ) -> dict[str, list[tuple[str, str]]]:
     owners = sorted({kpi.owner for kpi in records.kpis.values() if kpi.owner})
     return {
         "unit": [(unit.id, ("— " * depth) + unit.name) for unit, depth in unit_tree(records)],
@@ -238,24 +251,42 @@ def _filter_choices(records: PerformanceRecords) -> dict[str, list[tuple[str, st
     }
 
 
+# The register and the tree are the bulk of their pages and the same for every reader of a
+# language on a day: their rows are computed once per version of the organization's records
+# and day, and their HTML rendered once more per language, filters and people's names; each
+# request renders only the frame around it (web/kept_body.py).
+BODIES = {"kpi_register.html": "kpi_register_table.html", "kpi_tree.html": "kpi_tree_list.html"}
+
+
 def _register_page(organization_id: str, template: str):  # type: ignore[no-untyped-def]
     pages = _load(organization_id)
     only, shown = _filter_from(request.args)
     today = _today()
-    every = register_rows(pages.records, today)
+    data = pages.data
     filtered = any(shown.values())
-    rows = register_rows(pages.records, today, only) if filtered else every
-    context: set[str] = set()
-    if template == "kpi_tree.html" and filtered:
-        # The tree keeps the KPIs a matching one is decomposed from, greyed, as its context.
-        matching = {row.kpi.id for row in rows}
-        context = {above.id for kpi_id in matching
-                   for above in kpi_ancestors(pages.records, kpi_id)} - matching
-        rows = [row for row in every if row.kpi.id in matching | context]
-    return render_template(
-        template, ctx=pages.ctx, rows=rows, total=len(every), filters=shown, filtered=filtered,
-        context=context, choices=_filter_choices(pages.records), names=display_names(),
-        letters=LETTERS, OrgAction=OrgAction)
+    every = data.derived(f"kpi_register:{today}",
+                         lambda: register_rows(data.read(), today))
+    names = display_names()
+
+    def body() -> bytes:
+        rows = register_rows(data.read(), today, only) if filtered else every
+        context: set[str] = set()
+        if template == "kpi_tree.html" and filtered:
+            # The tree keeps the KPIs a match is decomposed from, greyed, as its context.
+            records = data.read()
+            matching = {row.kpi.id for row in rows}
+            context = {above.id for kpi_id in matching
+                       for above in kpi_ancestors(records, kpi_id)} - matching
+            rows = [row for row in every if row.kpi.id in matching | context]
+        return render_template(
+            BODIES[template], ctx=pages.ctx, rows=rows, total=len(every), context=context,
+            names=names, letters=LETTERS, filters=shown, filtered=filtered,
+            choices=_filter_choices(data.read(), names)).encode()
+
+    key = (f"{BODIES[template]}:{today}:{get_locale()}:{sorted(shown.items())}:"
+           f"{hash(tuple(sorted(names.items())))}")
+    return page_around(template, data.derived(key, body), ctx=pages.ctx, total=len(every),
+                       OrgAction=OrgAction)
 
 
 @bp.get("/")

@@ -156,3 +156,17 @@ def test_concurrent_changes_lose_nothing(open_store: Callable[[], StoreUnderTest
         list(pool.map(add, range(threads)))
     stored = open_store().organizations.performance(organization_id).read()
     assert len(stored.measurements[KPI.id]) == threads * each
+
+
+def test_derived_is_computed_once_per_version_of_the_records(data: PerformanceData) -> None:
+    data.change(everything)
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(data.read().measurements_of(KPI.id))
+
+    assert data.derived("count", count) == data.derived("count", count) == 2
+    data.change(lambda records: records.measurements[KPI.id].pop("2026-01-31"))
+    assert data.derived("count", count) == 1
+    assert len(calls) == 2
