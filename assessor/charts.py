@@ -136,11 +136,12 @@ def trend_chart(periods: Sequence[str], values: Sequence[float], statuses: Seque
     """A KPI's values over its periods as a line, each point coloured by the status its value
     gives (STATUS_COLOURS); each level (the target, the amber level) as a dashed line and a
     band KPI's good range as a shaded area."""
+    # Labels alternate above and below their lines: a target and its amber level lie close.
     lines = [{"yAxis": level.value, "name": level.name,
               "lineStyle": {"color": level.colour, "type": "dashed", "width": 1.5},
-              "label": {"formatter": f"{level.name} {level.value:g}",
-                        "position": "insideEndTop", "color": level.colour}}
-             for level in levels]
+              "label": {"formatter": f"{level.name} {level.value:g}", "color": level.colour,
+                        "position": "insideEndTop" if index % 2 == 0 else "insideEndBottom"}}
+             for index, level in enumerate(levels)]
     series: dict[str, Any] = {
         "type": "line", "name": name,
         "data": [{"value": value, "itemStyle": {"color": STATUS_COLOURS.get(status,
