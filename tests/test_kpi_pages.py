@@ -387,6 +387,24 @@ def test_import_of_kpis_and_a_refused_file(manager: FlaskClient, org: Org,
         == 403
 
 
+def test_import_of_an_xlsx_file(manager: FlaskClient, org: Org, store: Store) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "period", "value", "comment"])
+    sheet.append(["S1", "2026-01-31", 75, "Two orders won back"])
+    sheet.append(["S1", "2026-02-28", "many", ""])
+    content = io.BytesIO()
+    book.save(content)
+    body = upload(manager, org, "销售数据.xlsx", content.getvalue()).get_data(as_text=True)
+    assert "销售数据.xlsx:3: value: &#39;many&#39; is not a number" in body
+    assert "1 value created" in body
+    stored = store.organization_data(org.id).read().measurements[org.sales.id]["2026-01-31"]
+    assert (stored.value, stored.comment, stored.entered_by) == (75.0, "Two orders won back",
+                                                                COORDINATOR)
+
+
 # -- Chinese ------------------------------------------------------------------------------------
 def test_the_pages_in_chinese(sign_in: Callable[..., FlaskClient], org: Org) -> None:
     client = sign_in(COORDINATOR)
@@ -402,8 +420,10 @@ def test_the_pages_in_chinese(sign_in: Callable[..., FlaskClient], org: Org) -> 
 def test_trend_chart_draws_in_chinese(tmp_path, browser) -> None:  # type: ignore[no-untyped-def]
     from assessor import create_app
     from assessor.extensions import store_of, users_of
+    from assessor.kpi_import import KPI_COLUMNS, MEASUREMENT_COLUMNS
 
     from .browser import serve
+    from .test_browser_chinese import english_words
 
     app: Flask = create_app(app_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
     store, users = store_of(app), users_of(app)
@@ -436,6 +456,15 @@ def test_trend_chart_draws_in_chinese(tmp_path, browser) -> None:  # type: ignor
         assert svg.locator("path").count() > 3
         assert tab.locator("html").get_attribute("lang") == "zh-CN"
         assert "趋势" in tab.locator("#trend-heading").inner_text()
+        # No English on the Chinese pages (codes, the owner's KPI names and SMART aside).
+        assert english_words(tab.locator("body").inner_text(), set()) == []
+        # The import page names the file's columns as the file has them.
+        columns = {word for column in KPI_COLUMNS + MEASUREMENT_COLUMNS
+                   for word in column.split("_")}
+        for path in ("", "tree", "new", "import"):
+            tab.goto(f"{base_url}/o/{organization.id}/kpis/{path}")
+            assert english_words(tab.locator("body").inner_text(),
+                                 columns if path == "import" else set()) == [], path
         context.close()
         assert not [p for p in problems if "404" not in p], problems
 
