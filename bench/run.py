@@ -25,6 +25,13 @@ gap_report_ratio     median time of the gap report page (GET, signed in as the c
                      jinja2.Template, compiled once, that writes the page's tables (categories
                      and subtotals, items largest gap first) and each item's strengths and OFIs
                      from figures computed beforehand. Target <= 3.
+dashboard_ratio      median time of the leadership dashboard (GET, signed in as a leader of the
+                     organization) of an organization with 50 plans (every state, three actions
+                     each, some overdue), 100 KPIs with 24 monthly values each (some red or
+                     behind) and the gap_report_ratio cycles (a scored cycle and an earlier one)
+                     / median time of a bare jinja2.Template, compiled once, that writes the same
+                     figures, tables and links from the dashboard computed beforehand.
+                     Target <= 3.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,14 +55,20 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from assessor import create_app
-from assessor.access import Phase, Role
+from assessor.access import OrgRole, Phase, Role
 from assessor.answers import AnswerEdit, save_answers
+from assessor.charts import bar_chart
 from assessor.consensus import ConsensusRecord, record_consensus
+from assessor.dashboard import dashboard, days_late, organization_gaps
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.gaps import cycle_gap_report
+from assessor.kpis import Frequency, Kpi
+from assessor.measurements import Measurement
 from assessor.organizations import create_organization
 from assessor.paths import framework_named
+from assessor.performance import PerformanceRecords
 from assessor.phases import move_to
+from assessor.plans import Decision, Plan, PlanAction, PlanState
 from assessor.rendering import render_markdown
 from assessor.review import Review, submit
 from assessor.statements import Statement
@@ -288,6 +303,131 @@ def bare_answers_render(document: dict) -> Callable[[], str]:
     return lambda: template.render(answers=answers)
 
 
+DASHBOARD_PLANS, DASHBOARD_KPIS, KPI_VALUES = 50, 100, 24
+
+
+def month_ends(before: date, count: int) -> list[date]:
+    """The last days of the `count` months before the month of `before`, oldest first."""
+    ends, day = [], before.replace(day=1)
+    for _ in range(count):
+        day -= timedelta(days=1)
+        ends.append(day)
+        day = day.replace(day=1)
+    return ends[::-1]
+
+
+def dashboard_records(today: date) -> Callable[[PerformanceRecords], None]:
+    """50 plans (every state in turn, three actions each, the first due a month ago) and 100
+    monthly KPIs with 24 values each (every fifth red, every seventh behind its trajectory)."""
+    states = list(PlanState)
+    path = [PlanState.DRAFT, PlanState.SUBMITTED, PlanState.APPROVED, PlanState.DOING,
+            PlanState.CHECKING, PlanState.CLOSED]
+    periods = month_ends(today, KPI_VALUES)
+
+    def put(records: PerformanceRecords) -> None:
+        for n in range(DASHBOARD_PLANS):
+            state = states[n % len(states)]
+            steps = path[:path.index(state) + 1] if state in path else [*path[:-1], state]
+            decisions = tuple(Decision(COORDINATOR, f"2026-01-{1 + i:02d}T09:00:00+00:00",
+                                       before, after)
+                              for i, (before, after) in enumerate(pairwise(steps)))
+            actions = tuple(PlanAction(f"A{i + 1}", f"Step {i + 1} of plan {n}: 标准化作业",
+                                       f"owner{n % 7}",
+                                       (today + timedelta(days=30 * i - 30)).isoformat())
+                            for i in range(3))
+            plan_id = f"p{n:03d}"
+            records.plans[plan_id] = Plan(
+                plan_id, f"Plan {n}: 缩短交付周期", "Halve the lead time", f"owner{n % 7}",
+                COORDINATOR, state, actions=actions, decisions=decisions,
+                created_by=COORDINATOR, created_at=f"2026-01-01T{n % 24:02d}:00:00+00:00")
+        for n in range(DASHBOARD_KPIS):
+            kpi_id = f"k{n:03d}"
+            records.kpis[kpi_id] = Kpi(
+                kpi_id, f"K{n:03d}", f"KPI {n} 准时交付率", baseline=50.0,
+                baseline_date=periods[0].isoformat(), target=100.0,
+                target_date=(today + timedelta(days=365)).isoformat(),
+                frequency=Frequency.MONTHLY, owner=f"owner{n % 7}", measure_unit="%")
+            last = 55.0 if n % 5 == 0 else 62.0 if n % 7 == 0 else 98.0
+            records.measurements[kpi_id] = {
+                period.isoformat(): Measurement(kpi_id, period.isoformat(),
+                                                50 + (last - 50) * (i + 1) / KPI_VALUES)
+                for i, period in enumerate(periods)}
+
+    return put
+
+
+def dashboard_app(app: Flask, assessment_id: str) -> str:
+    """The gap report app's organization with the dashboard's plans and KPIs, and COORDINATOR
+    one of its leaders; returns the organization's id."""
+    store = app.extensions[STORE_KEY]
+    organization_id = store.assessments.get(assessment_id).organization_id
+    store.organizations.add_member(organization_id, COORDINATOR, OrgRole.LEADER)
+    store.organization_data(organization_id).change(dashboard_records(date.today()))
+    return organization_id
+
+
+BARE_DASHBOARD = jinja2.Template(
+    "<main><h1>{{ title }}</h1><dl>{% for name, value in figures %}<dt>{{ name }}</dt><dd>"
+    "<a href=\"#{{ name }}\">{{ value }}</a></dd>{% endfor %}</dl><figure><div data-chart=\""
+    "{{ chart|tojson|forceescape }}\"></div></figure>{% for table in tables %}"
+    "<h2>{{ table.title }}</h2><table><thead><tr>{% for name in table.header %}<th>{{ name }}"
+    "</th>{% endfor %}</tr></thead><tbody>{% for row in table.rows %}<tr><th><a href=\""
+    "{{ row.url }}\">{{ row.title }}</a></th>{% for cell in row.cells %}<td>{{ cell }}</td>"
+    "{% endfor %}</tr>{% endfor %}</tbody></table>{% endfor %}</main>", autoescape=True)
+
+
+def bare_dashboard_render(app: Flask, organization_id: str) -> Callable[[], str]:
+    """The dashboard's figures and tables (a row and a cell for each of the page's, each row
+    linked) from the dashboard computed once, outside the timing."""
+    store = app.extensions[STORE_KEY]
+    today = date.today()
+    board = dashboard(store.organization_data(organization_id).read(), today,
+                      lambda: organization_gaps(store.assessments, organization_id,
+                                                framework_named))
+    framework = framework_named(FRAMEWORK)
+    plan_url = f"/o/{organization_id}/plans/"
+    gap_url = f"/a/{board.gaps.assessment.id}/gaps/"
+    tables = [
+        {"title": "Waiting", "header": ["Plan", "Owner", "Sponsor", "Submitted"], "rows": [
+            {"url": plan_url + plan.id, "title": plan.title,
+             "cells": [plan.owner, plan.sponsor, plan.decisions[-1].at[:10]]}
+            for plan in board.waiting]},
+        {"title": "By state", "header": ["State", "Plans"], "rows": [
+            {"url": plan_url + "?state=" + state.value, "title": state.value, "cells": [count]}
+            for state, count in board.by_state]},
+        {"title": "Overdue", "header": ["Action", "Plan", "Owner", "Due", "Days late"], "rows": [
+            {"url": plan_url + entry.plan.id + "#action-" + entry.action.id,
+             "title": entry.action.text, "cells": [
+                 entry.plan.title, entry.action.owner, entry.action.due,
+                 days_late(entry.action.due, today)]} for entry in board.overdue]},
+        {"title": "KPIs", "header": ["KPI", "Status", "Trajectory", "Latest value", "Target",
+                                     "Owner"], "rows": [
+            {"url": f"/o/{organization_id}/kpis/{c.kpi.id}", "title": c.kpi.code + c.kpi.name,
+             "cells": [c.reading.status.value, c.behind, f"{c.reading.latest.value:g}%",
+                       c.reading.latest.period, f"{c.kpi.target:g}%", c.kpi.owner]}
+            for c in board.kpis]},
+        {"title": "Gaps", "header": ["Item", "Gap", "Score", "Target", "Change"], "rows": [
+            {"url": gap_url + "#item-" + row.item,
+             "title": row.item + framework.item(row.item).title.zh,
+             "cells": [f"{row.gap_points:g}", row.score_pct, row.target_pct,
+                       row.change_score_pct]} for row in board.gaps.largest]},
+        {"title": "Change", "header": ["Category", "Score", "Change", "Gap",
+                                       "Change in gap"], "rows": [
+            {"url": gap_url + "#categories-heading",
+             "title": group.id + (framework.category(group.id).title.zh
+                                  if group.id != "total" else "In total"),
+             "cells": [f"{group.score_points:g}", group.change_score_points,
+                       f"{group.gap_points:g}", group.change_gap_points]}
+            for group in (*board.gaps.categories, board.gaps.total)]},
+    ]
+    figures = [("waiting", len(board.waiting)), ("overdue", len(board.overdue)),
+               ("kpis", len(board.kpis)), ("gap", f"{board.gaps.total.gap_points:g}")]
+    chart = bar_chart([state.value for state, _ in board.by_state],
+                      [count for _, count in board.by_state], "Plans")
+    return lambda: BARE_DASHBOARD.render(title="Dashboard", figures=figures, chart=chart,
+                                         tables=tables)
+
+
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:
     """Median wall time of `run` alone (preparation, such as loading the form, is not timed)."""
     times = []
@@ -353,6 +493,18 @@ def main() -> None:
         bare_gaps = bare_gap_render(app, assessment_id)
         bare_gap_ms = median_ms(lambda: None, lambda _: bare_gaps(), ROUNDS)
 
+        organization_id = dashboard_app(app, assessment_id)
+        url = f"/o/{organization_id}/dashboard"
+
+        def dashboard_page(_: object) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        dashboard_page(None)
+        dashboard_ms = median_ms(lambda: None, dashboard_page, ROUNDS)
+        bare_board = bare_dashboard_render(app, organization_id)
+        bare_dashboard_ms = median_ms(lambda: None, lambda _: bare_board(), ROUNDS)
+
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
           f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments); consensus page "
@@ -363,6 +515,9 @@ def main() -> None:
     print(f"consensus_ratio: {consensus_ms / table_ms:.3f}")
     print(f"answers_page_ratio: {answers_ms / bare_answers_ms:.3f}")
     print(f"gap_report_ratio: {gap_ms / bare_gap_ms:.3f}")
+    print(f"# dashboard page {dashboard_ms:.2f} ms, bare dashboard render "
+          f"{bare_dashboard_ms:.3f} ms", file=sys.stderr)
+    print(f"dashboard_ratio: {dashboard_ms / bare_dashboard_ms:.3f}")
 
 
 if __name__ == "__main__":

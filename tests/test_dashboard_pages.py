@@ -186,3 +186,28 @@ def test_my_work_with_nothing_to_do(sign_in: Callable[..., FlaskClient]) -> None
 def test_my_work_asks_to_sign_in(app: Flask) -> None:
     response = app.test_client().get("/my-work")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_kept_dashboard_shows_every_change_at_once(
+        sign_in: Callable[..., FlaskClient], store: Store, org: str, busy: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body is kept per version of the organization's records, of the cycles it shows,
+    of the day and the language: each of them changed shows on the next view."""
+    client = sign_in("lee")
+    html = page(client, f"/o/{org}/dashboard")
+    assert "Brand new plan" not in html and "As of 2026-04-01" in html
+    gen_plan(store, org, "Brand new plan", state="submitted")
+    html = page(client, f"/o/{org}/dashboard")
+    assert "Brand new plan" in html
+    # A consensus changed in the latest scored cycle: its gaps and the change since 2024.
+    framework = framework_named(FRAMEWORK_FILE)
+    first = framework.items[0]
+    record_consensus(store.assessment_data(busy["latest"]), ConsensusRecord(
+        first.id, 20, "rescored", (), (), "c", NOW), framework.scoring.step)
+    html = page(client, f"/o/{org}/dashboard")
+    gaps = re.search(r'<table[^>]*id="gaps-table".*?</table>', html, re.S).group(0)
+    assert f'<tr data-item="{first.id}">' in gaps.split("</tr>")[1]  # now the largest gap
+    monkeypatch.setattr(dashboard_pages, "today", lambda: date(2026, 4, 2))
+    assert "As of 2026-04-02" in page(client, f"/o/{org}/dashboard")
+    client.post("/language", data={"language": "zh_CN", "next": "/"})
+    assert "待批准的计划" in page(client, f"/o/{org}/dashboard")

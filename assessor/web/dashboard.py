@@ -7,16 +7,29 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..access import OrgAction, permits_in_organization
 from ..charts import bar_chart
-from ..dashboard import Dashboard, dashboard, days_late, my_work_everywhere, organization_gaps
+from ..dashboard import (
+    Dashboard,
+    dashboard,
+    days_late,
+    latest_scored_cycle,
+    my_work_everywhere,
+    organization_gaps,
+)
+from ..gaps import previous_scored_cycle
+from ..i18n import show_both
 from ..kpi_status import Status
+from ..organizations import Organization
 from ..plans import ActionStatus, PlanState
 from ..report import format_points
+from ..repositories import version_of
 from .context import display_names, framework_named, load_organization, signed_in_user, store
+from .kept_body import page_around
 
 bp = Blueprint("dashboard", __name__)
 
@@ -68,15 +81,43 @@ def _words() -> dict[str, Any]:
 @bp.get("/o/<organization_id>/dashboard")
 def organization(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_DASHBOARD)
-    board = dashboard(
-        store().organization_data(organization_id).read(), today(),
-        lambda: organization_gaps(store().assessments, organization_id, framework_named))
+    day, names = today(), display_names()
+    data = store().organization_data(organization_id)
+    assessments = store().assessments
+    cycles = _cycles_key(organization_id)
+    # The whole body is the same for every reader of a language on a day: rendered once per
+    # version of the organization's records, of the cycles whose gaps it shows and of the
+    # people's names (the header, breadcrumb and date are rendered around it).
+    people = hash(frozenset(names.items()))
+    body = data.derived(
+        f"dashboard_html:{day}:{cycles}:{get_locale()}:{show_both()}:{people}:"
+        f"{ctx.organization.name}",
+        lambda: _render_body(ctx.organization, dashboard(
+            data.read(), day,
+            lambda: organization_gaps(assessments, organization_id, framework_named)),
+            names).encode())
+    return page_around("dashboard.html", body, ctx=ctx)
+
+
+def _render_body(organization: Organization, board: Dashboard, names: dict[str, str]) -> str:
     framework = framework_named(board.gaps.assessment.framework) if board.gaps else None
     return render_template(
-        "dashboard.html", ctx=ctx, board=board, framework=framework,
-        states_chart=plans_by_state_chart(board), days_late=days_late,
-        names=display_names(), words=_words(), points=format_points,
-        url_if_routed=url_if_routed)
+        "_dashboard_body.html", organization_id=organization.id,
+        organization_name=organization.name, board=board,
+        framework=framework, states_chart=plans_by_state_chart(board), days_late=days_late,
+        names=names, words=_words(), points=format_points, url_if_routed=url_if_routed)
+
+
+def _cycles_key(organization_id: str) -> str:
+    """Names the cycles the dashboard's gaps come from (the latest scored cycle and the one
+    before it) as their data is now, for the key of what is derived from them."""
+    assessments = store().assessments
+    latest = latest_scored_cycle(assessments, organization_id)
+    if latest is None:
+        return "-"
+    earlier = previous_scored_cycle(assessments, latest)
+    return ":".join(f"{record.id}@{version_of(assessments.data(record.id))}"
+                    for record in (latest, earlier) if record is not None)
 
 
 @bp.get("/my-work")
