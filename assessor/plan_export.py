@@ -32,7 +32,7 @@ def plan_json(records: PerformanceRecords, plan: Plan, today: date) -> dict[str,
         "effects": [{"kpi": _code(records, e.kpi), "now": e.now, "expected": e.expected,
                      "by": e.by} for e in plan.effects],
         "actions": [{"id": a.id, "text": a.text, "owner": a.owner, "due": a.due,
-                     "status": a.status.value, "overdue": a.is_overdue(today),
+                     "status": a.status.value, "overdue": plan.is_overdue(a, today),
                      "notes": [note.to_doc() for note in a.notes]} for a in plan.actions],
         "decisions": [{"by": d.by, "at": d.at, "from": d.from_state.value,
                        "to": d.to_state.value, "move": move_of(d).name, "comment": d.comment}
@@ -49,6 +49,6 @@ def plan_json(records: PerformanceRecords, plan: Plan, today: date) -> dict[str,
 def plans_json(records: PerformanceRecords, today: date) -> dict[str, Any]:
     """{"plans": [...]}: every plan, oldest first, with its state, OFI ids ("ofis"; where they
     came from in "ofi_sources"), KPI codes ("kpis": the source KPI's and the expected
-    effects'), actions (overdue on `today`) and decisions."""
+    effects'), actions (overdue on `today` while the plan is worked on) and decisions."""
     plans = sorted(records.plans.values(), key=lambda plan: (plan.created_at, plan.id))
     return {"plans": [plan_json(records, plan, today) for plan in plans]}

@@ -14,8 +14,6 @@ from .performance import PerformanceRecords
 from .plans import Plan, PlanAction, PlanState
 
 FINISHED = frozenset({PlanState.CLOSED, PlanState.CONTINUED})
-# Actions are worked on once the plan is approved; a draft's due days are still a proposal.
-WORKING = frozenset({PlanState.APPROVED, PlanState.DOING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +70,7 @@ def waiting_for_approval(records: PerformanceRecords) -> list[Plan]:
 def overdue_actions(records: PerformanceRecords, today: date) -> list[PlanAndAction]:
     """Unfinished actions past their due day in plans being worked on, the oldest due first."""
     found = [PlanAndAction(plan, action, True) for plan in records.plans.values()
-             if plan.state in WORKING for action in plan.actions if action.is_overdue(today)]
+             for action in plan.actions if plan.is_overdue(action, today)]
     return sorted(found, key=lambda pair: (pair.action.due, pair.plan.title.casefold()))
 
 
@@ -81,7 +79,7 @@ def my_work(records: PerformanceRecords, username: str, today: date,
     """What is on this person's plate in the organization's plans."""
     active = [plan for plan in _ordered(records.plans.values()) if plan.state not in FINISHED]
     actions = sorted(
-        (PlanAndAction(plan, action, plan.state in WORKING and action.is_overdue(today))
+        (PlanAndAction(plan, action, plan.is_overdue(action, today))
          for plan in active for action in plan.actions
          if username and action.owner == username and not action.finished),
         key=lambda pair: (pair.action.due or "9999-12-31", pair.plan.title.casefold()))

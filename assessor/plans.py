@@ -62,6 +62,11 @@ class PlanState(StrEnum):
     CONTINUED = "continued"  # a next plan carries on
 
 
+# Actions are worked on once the plan is approved and until it is checked; before, their due
+# days are a proposal, after, they are history: overdue only counts in these states.
+WORKING_STATES = frozenset({PlanState.APPROVED, PlanState.DOING})
+
+
 class FishboneHeading(StrEnum):
     PEOPLE = "people"
     MACHINES = "machines"
@@ -227,6 +232,11 @@ class Plan:
             if action.id == action_id:
                 return action
         raise PlanError("plan_action_unknown", "actions", action=action_id)
+
+    def is_overdue(self, action: PlanAction, today: date) -> bool:
+        """Whether the action is late: unfinished past its due day while the plan is worked
+        on."""
+        return self.state in WORKING_STATES and action.is_overdue(today)
 
     @property
     def started_on(self) -> date | None:

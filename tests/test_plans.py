@@ -472,6 +472,9 @@ def test_overdue_actions_are_those_not_finished_past_their_due_day() -> None:
         assert not replace(due, status=status).is_overdue(date(2027, 1, 1))
     assert replace(due, status=ActionStatus.DOING).is_overdue(date(2026, 4, 1))
     assert not PlanAction("A2", "no due day").is_overdue(date(2099, 1, 1))
+    late = date(2026, 4, 1)
+    assert [state for state in S if Plan("p", "T", state=state, actions=(due,)).is_overdue(
+        due, late)] == [S.APPROVED, S.DOING]
 
 
 # -- access -------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def test_plans_as_json(runner: FlaskCliRunner, store: Store) -> None:
     assert first["started_on"] == "2026-01-01"
     assert (second["title"], second["state"], second["decisions"], second["kpis"]) == (
         "Kitting", "draft", [], [])
+    assert second["actions"][0]["overdue"] is False  # a draft's due day is a proposal
 
 
 def test_plans_as_text_and_an_unknown_organization(runner: FlaskCliRunner,
