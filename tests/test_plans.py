@@ -36,6 +36,7 @@ from assessor.plans import (
     Verdict,
     create_plan,
     get_plan,
+    people_of,
     remove_plan,
     update_plan,
 )
@@ -117,6 +118,18 @@ def test_content_that_cannot_be_stored_is_refused_naming_the_field(
         create_plan(data, "ann", MANAGER, {"title": "T", **values}, people=people)
     assert (refused.value.code, refused.value.field) == (code, field)
     assert data.read().plans == {}
+
+
+def test_the_people_named_on_plans_are_the_organizations(store: Store, org: str,
+                                                         data: PerformanceData) -> None:
+    store.organizations.add_member(org, "lee", OrgRole.LEADER)
+    store.organizations.add_member(org, "ann", OrgRole.MEMBER)
+    people = people_of(store.organizations.members(org))
+    assert people.leaders == {"lee"} and {"lee", "ann"} <= set(people.usernames or ())
+    plan = create_plan(data, "ann", MEMBER, {"title": "T", "sponsor": "lee"}, people=people)
+    with pytest.raises(PlanError) as refused:
+        update_plan(data, "ann", MEMBER, plan.id, {"sponsor": "ann"}, people=people)
+    assert refused.value.code == "plan_sponsor_not_leader"
 
 
 def test_effects_need_numbers_and_a_date(store: Store, org: str, data: PerformanceData) -> None:
