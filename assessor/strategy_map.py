@@ -50,6 +50,7 @@ MARK_STEP = 14.0
 MARKS_ROW = 18.0
 LANE_PAD = 30.0  # above and below the boxes of a lane, where arrows turn
 SWEEPS = 3
+GAP_SPREAD = 7.0  # between arrows that cross a lane through the same gap
 
 # A line does not start with closing punctuation nor end with opening punctuation (the
 # simplest of the Chinese line-breaking rules, 避头尾).
@@ -434,6 +435,7 @@ def _arrows(boxes: Sequence[Box], links: Sequence[MapLink],
         return _spread(box, len(users), slot)
 
     arrows: list[Arrow] = []
+    crossings: dict[tuple[int, float], int] = {}  # arrows through each gap so far
     for number, (link, cause, effect, kind) in enumerate(plans):
         if kind == "side":
             leftward = effect.x < cause.x
@@ -454,16 +456,17 @@ def _arrows(boxes: Sequence[Box], links: Sequence[MapLink],
                      cause.y if up else cause.bottom)
             end = (port(effect, "bottom" if up else "top", number),
                    effect.bottom if up else effect.y)
-            points = [start, *_through_lanes(boxes, cause, effect, start, end), end]
+            points = [start, *_through_lanes(boxes, cause, effect, start, end, crossings), end]
             arrows.append(Arrow(link, _curve(points), start, end, downward=not up))
     return arrows
 
 
 def _through_lanes(boxes: Sequence[Box], cause: Box, effect: Box,
-                   start: tuple[float, float], end: tuple[float, float]
-                   ) -> list[tuple[float, float]]:
+                   start: tuple[float, float], end: tuple[float, float],
+                   crossings: dict[tuple[int, float], int]) -> list[tuple[float, float]]:
     """Where an arrow crosses each lane between its ends: in a gap of that lane's boxes, as
-    near as can be to the straight line; two points per lane (below and above its boxes)."""
+    near as can be to the straight line; two points per lane (below and above its boxes).
+    Arrows through the same gap run side by side (`crossings` counts them)."""
     step = 1 if effect.lane > cause.lane else -1
     points: list[tuple[float, float]] = []
     for lane in range(cause.lane + step, effect.lane, step):
@@ -475,6 +478,9 @@ def _through_lanes(boxes: Sequence[Box], cause: Box, effect: Box,
         t = (share - start[1]) / (end[1] - start[1]) if end[1] != start[1] else 0.5
         straight = start[0] + (end[0] - start[0]) * t
         x = _gap_near(row, straight)
+        used = crossings.get((lane, x), 0)
+        crossings[(lane, x)] = used + 1
+        x = _round(x + GAP_SPREAD * ((used + 1) // 2) * (1 if used % 2 else -1))
         entry, leave = (bottom + 6, top - 6) if step > 0 else (top - 6, bottom + 6)
         points += [(x, entry), (x, leave)]
     return points

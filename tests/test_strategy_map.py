@@ -11,6 +11,7 @@ import pytest
 from assessor.strategy import Perspective
 from assessor.strategy_map import (
     ELLIPSIS,
+    GAP_SPREAD,
     MAX_LINES,
     MIN_BOX,
     Box,
@@ -18,6 +19,7 @@ from assessor.strategy_map import (
     MapLink,
     MapObjective,
     StrategyMap,
+    _through_lanes,
     layout,
     text_width,
     wrap,
@@ -244,3 +246,21 @@ def test_unknown_and_self_links_are_left_out() -> None:
 
 def test_the_layout_is_the_same_every_time() -> None:
     assert layout(TWELVE, LINKS) == layout(TWELVE, LINKS)
+
+
+def test_arrows_through_the_same_gap_run_side_by_side() -> None:
+    """Two arrows that take the same way round a box in a lane they cross keep apart."""
+    objectives = [objective("c1", C), objective("p1", P), objective("l1", L)]
+    smap = layout(objectives, [])
+    cause, effect = smap.box_of("l1"), smap.box_of("c1")
+    (process,) = [box for box in smap.boxes if box.objective.perspective is P]
+    assert cause is not None and effect is not None
+    start, end = (cause.center_x, cause.y), (effect.center_x, effect.bottom)
+    crossings: dict[tuple[int, float], int] = {}
+    first = _through_lanes(smap.boxes, cause, effect, start, end, crossings)
+    second = _through_lanes(smap.boxes, cause, effect, start, end, crossings)
+    assert {x for x, _y in first} & {x for x, _y in second} == set()
+    for points in (first, second):
+        (x,) = {x for x, _y in points}
+        assert not process.x <= x <= process.right
+    assert abs(first[0][0] - second[0][0]) == GAP_SPREAD
