@@ -160,8 +160,10 @@ def trend_chart(periods: Sequence[str], values: Sequence[float], statuses: Seque
                               "data": [[{"yAxis": band[0]}, {"yAxis": band[1]}]]}
     # The value axis reaches the levels and the band even where no value comes near them.
     marks = [level.value for level in levels] + list(band or ())
+    # The bounds sit a little beyond the values, off the axis's round ticks: not labelled.
     axis: dict[str, Any] = {"type": "value", "name": unit, "scale": True,
-                            "nameTextStyle": {"align": "left"}}
+                            "nameTextStyle": {"align": "left"},
+                            "axisLabel": {"showMinLabel": False, "showMaxLabel": False}}
     if values or marks:
         axis["min"], axis["max"] = _axis_bounds(min([*values, *marks]), max([*values, *marks]))
     return _base(
