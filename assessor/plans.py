@@ -300,6 +300,14 @@ class People:
     leaders: Collection[str] | None = None
 
 
+def people_of(members: Mapping[str, frozenset[OrgRole]]) -> People:
+    """Who may be named on the organization's plans, from its members and their roles (the
+    repository's OrganizationRepository.members): anyone of it, and its leaders as sponsors."""
+    return People(usernames=frozenset(members),
+                  leaders=frozenset(name for name, roles in members.items()
+                                    if OrgRole.LEADER in roles))
+
+
 def get_plan(records: PerformanceRecords, plan_id: str) -> Plan:
     try:
         return records.plans[plan_id]

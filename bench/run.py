@@ -32,6 +32,15 @@ dashboard_ratio      median time of the leadership dashboard (GET, signed in as 
                      / median time of a bare jinja2.Template, compiled once, that writes the same
                      figures, tables and links from the dashboard computed beforehand.
                      Target <= 3.
+kpi_register_ratio   median time of the KPI register page (GET, signed in as a manager of the
+                     organization) of an organization with 100 KPIs in a three-level tree (10
+                     company KPIs, 3 department KPIs under each, 2 team KPIs under those), every
+                     field of their standard filled and 36 monthly values each, some ending amber
+                     or red / median time of a bare jinja2.Template, compiled once, that writes a
+                     table of the same rows and cells (code linked, name with the children's
+                     status counts, status, latest value with its unit and period, target,
+                     attainment, trajectory, unit, owner, perspective, five SMART badges with
+                     their titles) from the register's rows computed beforehand. Target <= 3.
 """
 
 from __future__ import annotations
@@ -62,8 +71,10 @@ from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.dashboard import dashboard, days_late, organization_gaps
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.gaps import cycle_gap_report
-from assessor.kpis import Frequency, Kpi
-from assessor.measurements import Measurement
+from assessor.kpi_register import register_rows
+from assessor.kpi_status import Status, status_of
+from assessor.kpis import Direction, Frequency, Kpi, store_kpi
+from assessor.measurements import Measurement, put_measurement
 from assessor.organizations import create_organization
 from assessor.paths import framework_named
 from assessor.performance import PerformanceRecords
@@ -73,8 +84,10 @@ from assessor.rendering import render_markdown
 from assessor.review import Review, submit
 from assessor.statements import Statement
 from assessor.storage.files import sync_data
+from assessor.strategy import Objective, Perspective
 from assessor.targets import set_targets
 from assessor.team import add_role, assign
+from assessor.units import add_unit
 
 FRAMEWORK = "gbt19580-2012.yaml"
 ITEM = "4.1.2"
@@ -428,6 +441,120 @@ def bare_dashboard_render(app: Flask, organization_id: str) -> Callable[[], str]
                                          tables=tables)
 
 
+
+REGISTER_VALUES = 36  # monthly values per KPI, 2023-11 to 2026-10
+
+
+def register_records(records: PerformanceRecords) -> None:
+    """100 KPIs decomposed company → department → team (10 × 3 × 2 below the 10 company
+    KPIs), up, down and band in turn, agreed, with 36 monthly values each: every fourth ends
+    amber, every ninth red (their last value explained), the rest green."""
+    company = add_unit(records, "Register Co.", None, head=COORDINATOR)
+    departments = [add_unit(records, f"Department {d} 生产部", company.id, head=COORDINATOR)
+                   for d in range(5)]
+    teams = [add_unit(records, f"Team {t} 班组", departments[t // 2].id, head=COORDINATOR)
+             for t in range(10)]
+    objectives = {}
+    for perspective in Perspective:
+        objective = Objective(f"o-{perspective.value}", f"Objective {perspective.value} 目标",
+                              perspective, COORDINATOR)
+        records.objectives[objective.id] = objective
+        objectives[perspective] = objective.id
+    periods = [f"{2023 + (10 + m) // 12}-{(10 + m) % 12 + 1:02d}-28"
+               for m in range(REGISTER_VALUES)]
+
+    def add(n: int, unit: str | None, parent: str | None) -> str:
+        direction = list(Direction)[n % 3]
+        perspective = list(Perspective)[n % 4]
+        levels = ({"baseline": 80.0, "target": 90.0, "stretch": 92.0} if direction is Direction.UP
+                  else {"baseline": 20.0, "target": 10.0} if direction is Direction.DOWN
+                  else {"baseline": 50.0, "band_low": 40.0, "band_high": 60.0})
+        kpi = store_kpi(records, Kpi(
+            f"k{n:03d}", f"K{n:03d}", f"KPI {n} 一次交检合格率", direction,
+            definition="Parts passing final inspection first time, all lines 全部产线",
+            formula="Good parts / parts inspected x 100", data_source="MES inspection records",
+            measure_unit="%", baseline_date="2024-10-28", target_date="2026-12-31",
+            amber=0.85 if n % 2 else None, frequency=Frequency.MONTHLY, owner=COORDINATOR,
+            unit=unit, parent=parent, perspective=perspective,
+            objectives=(objectives[perspective],), items=("4.7.2",), comparison=88.0,
+            comparison_source="Industry survey 2025", agreed_by_owner_at=NOW,
+            agreed_by_superior_at=NOW, agreed_by_superior=COORDINATOR, **levels))
+        start = levels["baseline"] - (2 if direction is Direction.UP else -2)
+        end = {Direction.UP: 91.0 if n % 9 else 84.0, Direction.DOWN: 9.5 if n % 9 else 16.0,
+               Direction.BAND: 52.0 if n % 9 else 63.0}[direction]
+        if n % 4 == 0 and n % 9 and direction is not Direction.BAND:
+            end = 89.2 if direction is Direction.UP else 10.8  # amber
+        for i, period in enumerate(periods):
+            last = i == REGISTER_VALUES - 1
+            value = start + (end - start) * i / (REGISTER_VALUES - 1) + (0 if last else i % 3 - 1)
+            comment = "Line 3 stopped for a die repair; spare die ordered 3号线停机" \
+                if last and status_of(kpi, value) is not Status.GREEN else ""
+            put_measurement(records, Measurement(kpi.id, period, round(value, 1), comment,
+                                                 COORDINATOR, NOW))
+        return kpi.id
+
+    n = 0
+    for c in range(10):
+        company_kpi = add(n, None, None)
+        n += 1
+        for d in range(3):
+            department = (c + d) % 5
+            department_kpi = add(n, departments[department].id, company_kpi)
+            n += 1
+            for t in range(2):
+                add(n, teams[2 * department + t].id, department_kpi)
+                n += 1
+
+
+def kpi_register_app(data_dir: Path) -> tuple[Flask, str]:
+    """An app whose one organization, managed by COORDINATOR, has the register's 100 KPIs;
+    returns it and the organization's id."""
+    app = create_app({"SECRET_KEY": "bench", "DATA_DIR": str(data_dir)})
+    store = app.extensions[STORE_KEY]
+    app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD)
+    organization = create_organization(store.organizations, "Register Co.")
+    store.organizations.add_member(organization.id, COORDINATOR, OrgRole.MANAGER)
+    store.organization_data(organization.id).change(register_records)
+    return app, organization.id
+
+
+BARE_REGISTER = jinja2.Template(
+    "<main><h1>{{ title }}</h1><table><thead><tr>{% for name in header %}<th scope=\"col\">"
+    "{{ name }}</th>{% endfor %}</tr></thead><tbody>{% for row in rows %}<tr data-kpi=\""
+    "{{ row.code }}\" data-status=\"{{ row.status }}\"><td><a href=\"{{ row.url }}\">"
+    "{{ row.code }}</a></td><td>{{ row.name }}{% for status, count in row.counts %}<span "
+    "class=\"kpi-count kpi-status-{{ status }}\" title=\"{{ status }}\">{{ count }}</span>"
+    "{% endfor %}</td><td><span class=\"kpi-status kpi-status-{{ row.status }}\">"
+    "{{ row.status }}</span></td><td class=\"num\">{{ '%g'|format(row.value) }} {{ row.unit }}"
+    "<small>{{ row.period }}</small></td><td class=\"num\">{{ row.target }}</td><td class="
+    "\"num\">{% if row.attainment is not none %}{{ '%.0f%%'|format(row.attainment * 100) }}"
+    "{% endif %}</td>{% for cell in row.cells %}<td>{{ cell }}</td>{% endfor %}<td>"
+    "{% for letter, result in row.smart %}<abbr class=\"smart smart-{{ result }}\" title=\""
+    "{{ letter }}: {{ result }}\">{{ letter }}</abbr>{% endfor %}</td></tr>{% endfor %}"
+    "</tbody></table></main>", autoescape=True)
+
+
+def bare_register_render(app: Flask, organization_id: str) -> Callable[[], str]:
+    """The register's table (a row and a cell for each of the page's) from the register's rows
+    computed once, outside the timing."""
+    records = app.extensions[STORE_KEY].organization_data(organization_id).read()
+    rows = [{
+        "code": row.kpi.code, "name": row.kpi.name, "status": row.reading.status.value,
+        "url": f"/o/{organization_id}/kpis/{row.kpi.id}",
+        "counts": [(status.value, count) for status, count in (row.child_counts or {}).items()],
+        "value": row.reading.latest.value, "unit": row.kpi.measure_unit,
+        "period": row.reading.latest.period, "attainment": row.reading.attainment,
+        "target": f"{row.kpi.band_low:g}–{row.kpi.band_high:g}"
+        if row.kpi.direction is Direction.BAND else f"≥ {row.kpi.target:g}",
+        "cells": [row.reading.trajectory or "", row.unit_path or "the company",
+                  "Quality Manager", row.perspective.value if row.perspective else ""],
+        "smart": [(letter, badge.result.value) for letter, badge in row.smart.items()],
+    } for row in register_rows(records, date.today())]
+    header = ["Code", "Indicator", "Status", "Latest", "Target", "Attainment", "Trajectory",
+              "Unit", "Owner", "Perspective", "SMART"]
+    return lambda: BARE_REGISTER.render(title="KPI register", header=header, rows=rows)
+
+
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:
     """Median wall time of `run` alone (preparation, such as loading the form, is not timed)."""
     times = []
@@ -505,6 +632,19 @@ def main() -> None:
         bare_board = bare_dashboard_render(app, organization_id)
         bare_dashboard_ms = median_ms(lambda: None, lambda _: bare_board(), ROUNDS)
 
+        register_app, organization_id = kpi_register_app(root / "register")
+        register_client = signed_in_client(register_app)
+        register_url = f"/o/{organization_id}/kpis/"
+
+        def register_page(_: object) -> None:
+            response = register_client.get(register_url)
+            assert response.status_code == 200, response.status_code
+
+        register_page(None)
+        register_ms = median_ms(lambda: None, register_page, ROUNDS)
+        bare_register = bare_register_render(register_app, organization_id)
+        bare_register_ms = median_ms(lambda: None, lambda _: bare_register(), ROUNDS)
+
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
           f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments); consensus page "
@@ -518,6 +658,9 @@ def main() -> None:
     print(f"# dashboard page {dashboard_ms:.2f} ms, bare dashboard render "
           f"{bare_dashboard_ms:.3f} ms", file=sys.stderr)
     print(f"dashboard_ratio: {dashboard_ms / bare_dashboard_ms:.3f}")
+    print(f"# KPI register page {register_ms:.2f} ms, bare register render "
+          f"{bare_register_ms:.3f} ms", file=sys.stderr)
+    print(f"kpi_register_ratio: {register_ms / bare_register_ms:.3f}")
 
 
 if __name__ == "__main__":

@@ -208,10 +208,13 @@ def test_owner_and_managers_enter_values_others_do_not(sign_in: Callable[..., Fl
     assert "Save the value" in page(owner, org.url(org.sales.id))
     assert owner.post(url, data=form).status_code == 302
     manager = sign_in(COORDINATOR)
-    response = manager.post(url, data={**form, "period": "2026-02-28", "value": "99,5"})
+    response = manager.post(url, data={**form, "period": "2026-02-28", "value": "1,250.5"})
     assert response.status_code == 302
     stored = store.organization_data(org.id).read().measurements[org.sales.id]
-    assert stored["2026-01-31"].entered_by == "owner" and stored["2026-02-28"].value == 99.5
+    assert stored["2026-01-31"].entered_by == "owner" and stored["2026-02-28"].value == 1250.5
+    # A comma that may be a decimal mark or a thousands separator is refused, not guessed.
+    assert manager.post(url, data={**form, "period": "2026-03-31", "value": "99,5"}
+                        ).status_code == 400
 
 
 def test_a_refused_value_keeps_what_was_typed(manager: FlaskClient, org: Org,

@@ -13,6 +13,8 @@ from assessor.access import OrgRole
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.measurements import add_measurement
 from assessor.plan_actions import add_action, update_action
+from assessor.plan_check import check_plan_effects
+from assessor.plan_moves import move_plan, record_verdict
 from assessor.plan_queries import (
     my_work,
     overdue_actions,
@@ -133,3 +135,41 @@ def test_a_draft_from_a_red_kpi(store: Store, org: str) -> None:
     assert create_plan(data, "m", frozenset({OrgRole.MANAGER}), draft).source_kpi == kpi.id
     with pytest.raises(PlanError):
         draft_from_kpi(data.read(), "nokpi", date(2026, 3, 1))
+
+
+def test_the_whole_loop_from_an_ofi_to_a_closed_plan(store: Store) -> None:
+    """The issue's walk, in the domain: new plan from an OFI → submit → returned with a comment
+    → resubmit → approve → start → an action done → a KPI measurement → Check shows the effect
+    → verdict → close; the next cycle's gap report counts it under the OFI's item."""
+    record = gen_assessment(store)
+    cycle = store.assessment_data(record.id)
+    record_consensus(cycle, ConsensusRecord("4.5.2", 40, "r", (), (Statement("Late parts"),),
+                                            "c", NOW), 5)
+    org = record.organization_id
+    data = store.organization_data(org)
+    kpi = gen_kpi(store, org, "OTD", baseline=80.0, target=95.0)
+    manager, leader = frozenset({OrgRole.MANAGER}), frozenset({OrgRole.LEADER})
+    ofi = cycle.consensus.all()["4.5.2"].ofis[0]
+    plan = create_plan(data, "ann", MEMBER, {
+        **draft_from_ofis(cycle, [ofi.id]), "objective": "On time", "sponsor": "lee",
+        "effects": [ExpectedEffect(kpi.id, 84, 92, "2026-06-30")]},
+        now="2026-01-10T08:00:00+00:00")
+    add_action(data, "ann", MEMBER, plan.id, "Second supplier", "bob", "2026-03-31")
+    steps = [("ann", MEMBER, S.SUBMITTED, ""), ("lee", leader, S.DRAFT, "Which supplier?"),
+             ("ann", MEMBER, S.SUBMITTED, ""), ("lee", leader, S.APPROVED, ""),
+             ("mgr", manager, S.DOING, "")]
+    for user, roles, to, comment in steps:
+        move_plan(data, user, roles, plan.id, to, comment=comment,
+                  now="2026-02-01T08:00:00+00:00")
+    update_action(data, "bob", MEMBER, plan.id, "A1", {"status": "done"})
+    add_measurement(data, "ann", kpi.id, "2026-01-31", 99.0)  # before the plan: not its effect
+    add_measurement(data, "ann", kpi.id, "2026-04-30", 93.0)
+    move_plan(data, "ann", MEMBER, plan.id, S.CHECKING)
+    (check,) = check_plan_effects(data.read(), data.read().plans[plan.id], date(2026, 5, 1))
+    assert [p.value for p in check.points] == [93.0] and check.reached is True
+    record_verdict(data, "ann", MEMBER, plan.id, "effective", "On time since April")
+    closed = move_plan(data, "lee", leader, plan.id, S.CLOSED, standards=["SOP-7"])
+    assert [d.to_state for d in closed.decisions] == [
+        S.SUBMITTED, S.DRAFT, S.SUBMITTED, S.APPROVED, S.DOING, S.CHECKING, S.CLOSED]
+    by_item = plans_of_cycle(data.read(), record.id)
+    assert state_counts(by_item["4.5.2"]) == {S.CLOSED: 1}

@@ -6,6 +6,7 @@ two people move the same plan at once."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from assessor.plans import (
     ExpectedEffect,
     FishboneHeading,
     OfiRef,
+    People,
     Plan,
     PlanAction,
     PlanError,
@@ -36,6 +38,7 @@ from assessor.plans import (
     Verdict,
     create_plan,
     get_plan,
+    people_of,
     remove_plan,
     update_plan,
 )
@@ -111,12 +114,23 @@ def test_a_plan_keeps_its_ofis_by_id_its_analysis_and_expected_effects(
 ])
 def test_content_that_cannot_be_stored_is_refused_naming_the_field(
         data: PerformanceData, values: dict, code: str, field: str) -> None:
-    from assessor.plans import People
     people = People(usernames={"ann", "bob", "lee"}, leaders={"lee"})
     with pytest.raises(PlanError) as refused:
         create_plan(data, "ann", MANAGER, {"title": "T", **values}, people=people)
     assert (refused.value.code, refused.value.field) == (code, field)
     assert data.read().plans == {}
+
+
+def test_the_people_named_on_plans_are_the_organizations(store: Store, org: str,
+                                                         data: PerformanceData) -> None:
+    store.organizations.add_member(org, "lee", OrgRole.LEADER)
+    store.organizations.add_member(org, "ann", OrgRole.MEMBER)
+    people = people_of(store.organizations.members(org))
+    assert people.leaders == {"lee"} and {"lee", "ann"} <= set(people.usernames or ())
+    plan = create_plan(data, "ann", MEMBER, {"title": "T", "sponsor": "lee"}, people=people)
+    with pytest.raises(PlanError) as refused:
+        update_plan(data, "ann", MEMBER, plan.id, {"sponsor": "ann"}, people=people)
+    assert refused.value.code == "plan_sponsor_not_leader"
 
 
 def test_effects_need_numbers_and_a_date(store: Store, org: str, data: PerformanceData) -> None:
@@ -468,7 +482,6 @@ def test_overdue_actions_are_those_not_finished_past_their_due_day() -> None:
     due = PlanAction("A1", "x", due="2026-03-31")
     assert not due.is_overdue(date(2026, 3, 31)) and due.is_overdue(date(2026, 4, 1))
     for status in (ActionStatus.DONE, ActionStatus.DROPPED):
-        from dataclasses import replace
         assert not replace(due, status=status).is_overdue(date(2027, 1, 1))
     assert replace(due, status=ActionStatus.DOING).is_overdue(date(2026, 4, 1))
     assert not PlanAction("A2", "no due day").is_overdue(date(2099, 1, 1))

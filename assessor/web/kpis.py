@@ -10,6 +10,7 @@ and render; who may do what is access.py's, every change is audited by the domai
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -367,13 +368,18 @@ def show(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
     return _kpi_page(pages, pages.kpi(kpi_id))
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def _number(raw: str) -> object:
-    """A typed number as a float when it is one (a comma as the decimal mark too); anything
-    else goes to the domain as typed, which refuses it naming the field."""
+    """A typed number as a float when it is one ("1,250.5" with its thousands separators
+    too); anything else ("99,5" is ambiguous) goes to the domain as typed, which refuses it
+    naming the field."""
     text = raw.strip().replace("，", ",")
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
     try:
-        value = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text \
-            else float(text)
+        value = float(text)
     except ValueError:
         return text
     return value if math.isfinite(value) else text
