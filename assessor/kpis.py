@@ -53,6 +53,7 @@ class KpiError(DomainError):
     kpi_band_inverted, kpi_band_only, kpi_stretch_short (value), kpi_unknown_unit (value),
     kpi_unknown_owner (value), kpi_unknown_parent (value), kpi_parent_cycle (value),
     kpi_unknown_objective (value), kpi_item_invalid (value), kpi_has_children (children),
+    kpi_in_plans (plans: the titles of the plans that name it),
     kpi_field_unknown (a field a KPI does not have, or one the register keeps itself),
     kpi_not_party (user): only the owner and the superior accept a KPI."""
 
@@ -354,6 +355,8 @@ def remove_kpi(data: PerformanceData, user: str, kpi_id: str) -> None:
         kpi = _get(records, kpi_id)
         if children := kpi_children(records, kpi_id):
             raise KpiError("kpi_has_children", None, children=[c.code for c in children])
+        if plans := _plans_naming(records, kpi_id):
+            raise KpiError("kpi_in_plans", None, plans=plans)
         del records.kpis[kpi_id]
         records.measurements.pop(kpi_id, None)
         records.feedback.pop(kpi_id, None)
@@ -361,6 +364,13 @@ def remove_kpi(data: PerformanceData, user: str, kpi_id: str) -> None:
 
     kpi = data.change(change)
     data.audit.record(user, "kpi_removed", kpi=kpi_id, code=kpi.code)
+
+
+def _plans_naming(records: PerformanceRecords, kpi_id: str) -> list[str]:
+    """The titles of the improvement plans that start from this KPI or expect an effect on it:
+    their Check would lose its figures."""
+    return [plan.title for plan in records.plans.values()
+            if plan.source_kpi == kpi_id or any(effect.kpi == kpi_id for effect in plan.effects)]
 
 
 def accept_kpi(data: PerformanceData, user: str, kpi_id: str,

@@ -52,10 +52,11 @@ from assessor.measurements import (
     reply_on_kpi,
 )
 from assessor.performance import PerformanceRecords, StaleRecord
+from assessor.plans import ExpectedEffect
 from assessor.repositories import PerformanceData
 from assessor.storage.store import Store
 from assessor.strategy import Perspective, add_objective
-from tests.factories import gen_kpi, gen_organization, gen_unit
+from tests.factories import gen_kpi, gen_organization, gen_plan, gen_unit
 
 TODAY = date(2026, 1, 1)
 MANAGER, LEADER, MEMBER = (frozenset({OrgRole.MANAGER}), frozenset({OrgRole.LEADER}),
@@ -452,3 +453,15 @@ def test_choices_given_as_text_are_stored_as_choices(data: PerformanceData) -> N
     with pytest.raises(KpiError) as refused:
         update_kpi(data, "quality", stored.id, {"frequency": "hourly"})
     assert (refused.value.code, refused.value.field) == ("kpi_choice_unknown", "frequency")
+
+
+def test_a_kpi_a_plan_expects_an_effect_on_is_not_removed(store: Store, org: str,
+                                                         data: PerformanceData) -> None:
+    kpi = gen_kpi(store, org, "K9")
+    gen_plan(store, org, "Fewer returns", effects=[
+        ExpectedEffect(kpi=kpi.id, now=5, expected=3, by="2026-12-31")])
+    with pytest.raises(KpiError) as refused:
+        remove_kpi(data, "quality", kpi.id)
+    assert (refused.value.code, refused.value.data["plans"]) == ("kpi_in_plans",
+                                                                 ["Fewer returns"])
+    assert kpi.id in data.read().kpis

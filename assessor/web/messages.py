@@ -464,6 +464,8 @@ KPI_ERRORS = {
     "kpi_item_invalid": _l("'%(value)s' is not a results item (4.7.x)."),
     "kpi_has_children": _l("KPIs are decomposed from this one (%(children)s): remove them or "
                            "give them another parent first."),
+    "kpi_in_plans": _l("Improvement plans expect an effect on this KPI (%(plans)s): change "
+                       "their expected effects first."),
     "kpi_field_unknown": _l("A KPI has no field '%(field)s'."),
     "kpi_not_party": _l("Only the KPI's owner and the owner's superior accept its standard."),
 }
@@ -471,8 +473,9 @@ KPI_ERRORS = {
 
 def kpi_error(error: DomainError) -> str:
     data = dict(error.data)
-    if isinstance(data.get("children"), list | tuple):
-        data["children"] = ", ".join(data["children"])
+    for listed in ("children", "plans"):
+        if isinstance(data.get(listed), list | tuple):
+            data[listed] = ", ".join(data[listed])
     return _worded(KPI_ERRORS, error.code, **data)
 
 
