@@ -104,7 +104,7 @@ def test_the_dashboard_lists_and_links(sign_in: Callable[..., FlaskClient], org:
     assert f'data-plan="{busy["late"]}" data-action="A1"' in overdue
     assert "2026-03-31" in overdue and '<td class="num loss">1</td>' in overdue
     kpis = re.search(r'<table[^>]*id="kpis-table".*?</table>', html, re.S).group(0)
-    assert "OTD On-time delivery" in kpis and "off target" in kpis and "behind" in kpis
+    assert "OTD · On-time delivery" in kpis and "off target" in kpis and "behind" in kpis
     if "kpis.show" in app.view_functions:
         assert f'href="/o/{org}/kpis/{busy["kpi"]}"' in kpis
     # The largest gaps of 2025 (every item at 50 against 60), each linked to its gap report.
