@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .kpis import Direction, Kpi, kpi_children
+from .kpis import Direction, Kpi, is_iso_date, kpi_children
 from .measurements import Measurement
 from .performance import PerformanceRecords
 
@@ -103,9 +103,23 @@ def read_kpi(kpi: Kpi, measurements: Iterable[Measurement], today: date) -> KpiR
 
 
 def needs_comment(kpi: Kpi, measurement: Measurement) -> bool:
-    """A red or amber value asks for a comment: the reason, and what is done about it."""
-    return status_of(kpi, measurement.value) in (Status.RED, Status.AMBER) \
-        and not measurement.comment.strip()
+    """A red or amber value asks for a comment: the reason, and what is done about it.
+
+    Status is judged against the final target, so on the way from baseline to target most
+    values are amber or red. Of a KPI with a baseline date and a target date, only a value that
+    is also behind its trajectory on its own day asks for one (one on track has nothing to
+    explain), and none from before the baseline date (the history the baseline stands on)."""
+    if measurement.comment.strip() \
+            or status_of(kpi, measurement.value) not in (Status.RED, Status.AMBER):
+        return False
+    if kpi.baseline_date and measurement.period <= kpi.baseline_date:
+        return False
+    expected = expected_attainment(kpi, date.fromisoformat(measurement.period)) \
+        if is_iso_date(measurement.period) else None
+    reached = attainment(kpi, measurement.value)
+    if expected is None or reached is None or expected >= 1:
+        return True  # no trajectory to judge by, or the target date has come: a miss
+    return reached < BEHIND_FACTOR * expected
 
 
 def point_statuses(kpi: Kpi, measurements: Iterable[Measurement]

@@ -48,6 +48,7 @@ def register(store: Store, org: str, data: PerformanceData) -> dict[str, str]:
     e1 = gen_kpi(store, org, "E1", unit=east.id, parent=s1.id, owner="eve",
                  perspective=Perspective.CUSTOMER)
     p1 = gen_kpi(store, org, "P1", unit=plant.id, owner="pat")
+    add_measurement(data, "sam", s1.id, "2025-10-31", 55)
     add_measurement(data, "sam", s1.id, "2025-11-30", 60, "Lost a customer")
     add_measurement(data, "sam", s1.id, "2025-12-31", 96)
     add_measurement(data, "eve", e1.id, "2025-12-31", 100)
@@ -71,7 +72,9 @@ def test_rows_in_tree_order_with_everything_a_page_shows(data: PerformanceData,
     assert s1.child_counts == {Status.GREEN: 1, Status.AMBER: 0, Status.RED: 0,
                                Status.NO_DATA: 0}
     assert e1.child_counts is None
-    assert s1.comment_needed == ("2025-12-31",)  # amber, unexplained; November has its reason
+    # October is red and behind the way to the 2026 target, unexplained; November has its
+    # reason; December is amber but on track, with nothing to explain.
+    assert s1.comment_needed == ("2025-10-31",)
     assert (s1.superior, e1.superior) == ("ceo", "sam")
     assert (c1.perspective, e1.perspective) == (Perspective.FINANCIAL, Perspective.CUSTOMER)
     assert set(s1.smart) == {"S", "M", "A", "R", "T"}

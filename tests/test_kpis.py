@@ -186,6 +186,16 @@ def test_red_and_amber_values_ask_for_a_comment() -> None:
     assert not needs_comment(kpi(), m("2025-06-30", 100))
 
 
+def test_on_the_way_to_a_dated_target_only_values_behind_the_trajectory_ask_for_one() -> None:
+    dated = kpi(baseline_date="2025-01-01", target_date="2026-01-01")  # 50 -> 100 in a year
+    # Mid-year about half the way is expected: 80 is on track (red against 100, no comment
+    # needed), 60 is behind (a fifth of the way).
+    assert not needs_comment(dated, m("2025-07-02", 80))
+    assert needs_comment(dated, m("2025-07-02", 60))
+    assert not needs_comment(dated, m("2024-12-31", 55))  # before the baseline: history
+    assert needs_comment(dated, m("2026-06-30", 96))  # past the target date: amber counts
+
+
 # -- the register -------------------------------------------------------------------------------
 
 def test_a_kpi_with_every_field_is_stored_and_audited(store: Store, org: str,
