@@ -106,7 +106,13 @@ def new_statement_id() -> str:
 
 
 def _similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+    """difflib's ratio, or 0 when its cheap upper bounds already fall short of
+    SAME_STATEMENT_RATIO (the full ratio is costly, and most pairs are far apart)."""
+    matcher = SequenceMatcher(None, a.casefold(), b.casefold())
+    if matcher.real_quick_ratio() < SAME_STATEMENT_RATIO \
+            or matcher.quick_ratio() < SAME_STATEMENT_RATIO:
+        return 0.0
+    return matcher.ratio()
 
 
 def keep_ids(edited: Sequence[Statement], stored: Sequence[Statement],
@@ -124,8 +130,9 @@ def keep_ids(edited: Sequence[Statement], stored: Sequence[Statement],
     for index, statement in enumerate(edited):
         if index in matched or not available:
             continue
-        best = max(available.values(), key=lambda s: _similarity(s.text, statement.text))
-        if _similarity(best.text, statement.text) >= SAME_STATEMENT_RATIO:
+        similarity, best = max(((_similarity(s.text, statement.text), s)
+                                for s in available.values()), key=lambda pair: pair[0])
+        if similarity >= SAME_STATEMENT_RATIO:
             matched[index] = available.pop(best.id)
     result = []
     for index, statement in enumerate(edited):
