@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
@@ -386,5 +386,4 @@ def map_page(organization_id: str):  # type: ignore[no-untyped-def]
                for lane in LANES_TOP_DOWN],
         kpis_of=_kpis_of(records), readings=kpi_readings, links=records.links,
         objective_names=names, people=display_names(), statuses=STATUS_NAMES,
-        warnings=[scorecard_warning(warning, names) for warning in scorecard_warnings(records)],
-        print_view=request.args.get("print") == "1")
+        warnings=[scorecard_warning(warning, names) for warning in scorecard_warnings(records)])
