@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from assessor import create_app
 from assessor.access import Role
+from assessor.demo import load_demo
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import AssessmentRecord
 from assessor.paths import criteria_dir
@@ -43,6 +45,22 @@ def app_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         **overrides,
     }
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the demo loaded, once per test session: loading it makes some 1,800
+    synced writes (10 s and more on a busy disk). Copy it with `demo_app`."""
+    app = create_app(app_config(tmp_path_factory.mktemp("demo-template")))
+    with app.app_context():
+        load_demo(app.extensions[STORE_KEY], app.extensions[USERS_KEY])
+    return Path(str(app.config["DATA_DIR"]))
+
+
+def demo_app(template: Path, tmp_path: Path, **overrides: object) -> Flask:
+    """An app on a copy of the demo folder (`demo_template`), for a test module to change."""
+    shutil.copytree(template, tmp_path / "data")
+    return create_app(app_config(tmp_path, **overrides))
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,21 @@ and find no English interface text on them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from assessor import create_app
 from assessor.access import Phase
-from assessor.demo import DEMO_DIR, DEMO_PASSWORD, load_demo
-from assessor.extensions import store_of, users_of
+from assessor.demo import DEMO_DIR, DEMO_PASSWORD
+from assessor.extensions import store_of
 from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 
 from .browser import serve
-from .conftest import app_config
+from .conftest import demo_app as copy_of_demo
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,10 @@ def english_words(text: str, also_allowed: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def demo_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The demo, with the Chinese organization's 2026 cycle opened for review."""
-    app = create_app(app_config(tmp_path_factory.mktemp("zh"), WTF_CSRF_ENABLED=True,
-                                TESTING=False))
-    with app.app_context():
-        load_demo(store_of(app), users_of(app))
+    app = copy_of_demo(demo_template, tmp_path_factory.mktemp("zh"), WTF_CSRF_ENABLED=True,
+                       TESTING=False)
     store = store_of(app)
     current = _cycle(store.assessments.all(), "2026")
     move_to(store.assessment_data(current.id), Phase.REVIEW)

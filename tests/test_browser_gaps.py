@@ -6,30 +6,27 @@ printed page."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from assessor import create_app
-from assessor.demo import DEMO_PASSWORD, load_demo
-from assessor.extensions import store_of, users_of
+from assessor.demo import DEMO_PASSWORD
+from assessor.extensions import store_of
 from assessor.organizations import AssessmentRecord
 
 from .browser import serve
-from .conftest import app_config
+from .conftest import demo_app
 from .test_browser_chinese import CHINESE_ORGANIZATION, english_words
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    app = create_app(app_config(tmp_path_factory.mktemp("gaps"), WTF_CSRF_ENABLED=True,
-                                TESTING=False))
-    with app.app_context():
-        load_demo(store_of(app), users_of(app))
-    return app
+def gaps_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return demo_app(demo_template, tmp_path_factory.mktemp("gaps"), WTF_CSRF_ENABLED=True,
+                    TESTING=False)
 
 
 def closed_2025(app: Flask, chinese: bool) -> AssessmentRecord:
@@ -81,9 +78,9 @@ def check_charts_match_tables(page: Page) -> None:
     assert [f"{value}%" for value in radar["series"][0]["data"][1]["value"]] == scores
 
 
-def test_the_gap_report_in_english(demo_app: Flask, browser: Browser) -> None:
-    with serve(demo_app) as base_url:
-        page, problems = open_gap_report(browser, base_url, closed_2025(demo_app, False),
+def test_the_gap_report_in_english(gaps_app: Flask, browser: Browser) -> None:
+    with serve(gaps_app) as base_url:
+        page, problems = open_gap_report(browser, base_url, closed_2025(gaps_app, False),
                                          "en-US")
         check_charts_match_tables(page)
         assert "Changes are since cycle 2024" in page.inner_text(".gap-compared")
@@ -94,9 +91,9 @@ def test_the_gap_report_in_english(demo_app: Flask, browser: Browser) -> None:
         assert problems == []
 
 
-def test_the_gap_report_in_chinese(demo_app: Flask, browser: Browser) -> None:
-    with serve(demo_app) as base_url:
-        page, problems = open_gap_report(browser, base_url, closed_2025(demo_app, True),
+def test_the_gap_report_in_chinese(gaps_app: Flask, browser: Browser) -> None:
+    with serve(gaps_app) as base_url:
+        page, problems = open_gap_report(browser, base_url, closed_2025(gaps_app, True),
                                          "zh-CN")
         check_charts_match_tables(page)
         assert page.locator("html").get_attribute("lang") == "zh-CN"
