@@ -24,6 +24,7 @@ from .answers import AnswerEdit, save_answers
 from .clock import utc_now
 from .consensus import ConsensusRecord, record_consensus
 from .criteria import Framework
+from .demo_plans import load_plans
 from .key_factors import save_key_factors
 from .kpis import EDITABLE, Kpi, accept_kpi, create_kpi, superior_of
 from .measurements import add_measurements, reply_on_kpi
@@ -77,6 +78,7 @@ def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> list[Ass
         _load_performance(store.organization_data(organization.id),
                           _read(demo_dir / performance), usernames)
         current.append(record)
+    load_plans(store, current, demo_dir)
     return current
 
 

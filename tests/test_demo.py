@@ -26,6 +26,10 @@ from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
 from assessor.performance import PerformanceRecords
 from assessor.phases import current_phase
+from assessor.plan_check import check_plan_effects
+from assessor.plan_moves import move_of
+from assessor.plan_sources import ofi_texts
+from assessor.plans import ActionStatus, Plan, PlanState, Verdict
 from assessor.scorecard import scorecard_warnings
 from assessor.smart import Check, smart_check
 from assessor.storage.store import Store
@@ -304,3 +308,150 @@ def test_the_kpis_status_command_reads_the_demo(demo_app: Flask, store: Store,
     assert all(set(kpi["smart"]) == set("SMART") for kpi in kpis)
     if organization == CHINESE:
         assert all(CJK.search(kpi["name"]) for kpi in kpis)
+
+
+# -- improvement plans ----------------------------------------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 30)  # the day the demo's plans were written for
+
+
+def plans_of(store: Store, organization: str) -> list[Plan]:
+    records = performance_of(store, organization)
+    return sorted(records.plans.values(), key=lambda plan: (plan.created_at, plan.id))
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_plans_in_every_state_from_the_2025_ofis_and_red_kpis(store: Store,
+                                                              organization: str) -> None:
+    plans = plans_of(store, organization)
+    assert 6 <= len(plans) <= 9
+    assert {plan.state for plan in plans} == set(PlanState)
+    returned = [plan for plan in plans if plan.state is PlanState.DRAFT and plan.decisions
+                and plan.decisions[-1].from_state is PlanState.SUBMITTED]
+    assert returned and all(plan.decisions[-1].comment for plan in returned)
+    records = performance_of(store, organization)
+    red = {kpi.id for kpi in records.kpis.values()
+           if read_kpi(kpi, records.measurements_of(kpi.id), DEMO_TODAY).status is Status.RED}
+    from_kpis = [plan for plan in plans if plan.source_kpi]
+    assert 1 <= len(from_kpis) <= 2 and {plan.source_kpi for plan in from_kpis} <= red
+    from_ofis = [plan for plan in plans if plan.ofis]
+    assert len(from_ofis) >= 5
+    # From the items with the largest gaps of 2025.
+    gaps = report_of(store, cycles(store, organization)["2025"]).items
+    largest = {gap.item for gap in sorted(gaps, key=lambda g: -(g.gap_points or 0))[:6]}
+    assert {ref.item for plan in from_ofis for ref in plan.ofis} <= largest
+    # Root causes: five whys for some, a fishbone for others; effects on the demo's KPIs.
+    assert sum(len(plan.whys) >= 5 for plan in plans) >= 2
+    assert sum(len(plan.fishbone) >= 5 for plan in plans) >= 2
+    assert sum(bool(plan.effects) for plan in plans) >= len(plans) - 1
+    assert all(effect.kpi in records.kpis for plan in plans for effect in plan.effects)
+    assert all(plan.sponsor == "leader" and plan.owner in ("coordinator", "writer")
+               for plan in plans)
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_each_plans_ofis_are_ofis_of_the_2025_consensus(store: Store, organization: str
+                                                         ) -> None:
+    cycle = cycles(store, organization)["2025"]
+    data = store.assessment_data(cycle.id)
+    consensus = data.consensus.all()
+    for plan in plans_of(store, organization):
+        assert all(ref.assessment == cycle.id for ref in plan.ofis), plan.title
+        texts = ofi_texts(data, plan.ofis)
+        assert all(texts.values()), plan.title
+        for ref in plan.ofis:
+            assert ref.statement in {ofi.id for ofi in consensus[ref.item].ofis}
+            assert ref.item in plan.items
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_plan_decisions_by_the_leader_and_the_rest_by_the_owners(store: Store,
+                                                                 organization: str) -> None:
+    organization_trail = store.organizations.audit(organization_id(store, organization))
+    moved = [entry for entry in organization_trail.read().entries
+             if entry.action == "plan_moved"]
+    plans = plans_of(store, organization)
+    decisions = [(plan, decision) for plan in plans for decision in plan.decisions]
+    assert len(moved) == len(decisions)
+    for plan, decision in decisions:
+        assert decision.at < DEMO_TODAY.isoformat() and decision.at.startswith("2026-")
+        if move_of(decision).leaders_only:
+            assert decision.by == "leader", (plan.title, decision)
+        else:
+            assert decision.by == plan.owner, (plan.title, decision)
+    assert {move_of(d).name for _, d in decisions} >= {"approve", "return", "close"}
+    assert all(plan.verdict.by == plan.owner for plan in plans if plan.verdict)
+    # Each action's status and notes by its owner, dated while the plan was worked on.
+    for plan in plans:
+        for action in plan.actions:
+            assert all(note.by == action.owner for note in action.notes)
+            assert all(note.at[:10] >= (plan.started_on or DEMO_TODAY).isoformat()
+                       for note in action.notes)
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_plans_worked_on_checked_and_acted_on(store: Store, organization: str) -> None:
+    records = performance_of(store, organization)
+    by_state = {plan.state: plan for plan in plans_of(store, organization)}
+    doing = by_state[PlanState.DOING]
+    assert {action.status for action in doing.actions} >= {
+        ActionStatus.OPEN, ActionStatus.DOING, ActionStatus.DONE}
+    assert [doing.is_overdue(a, DEMO_TODAY) for a in doing.actions].count(True) == 1
+    assert sum(len(action.notes) for action in doing.actions) >= 3
+    # The Check reads the KPIs since the plan started, and they show the effect.
+    for state in (PlanState.CHECKING, PlanState.CLOSED):
+        plan = by_state[state]
+        assert plan.verdict is not None and plan.verdict.comment
+        checks = check_plan_effects(records, plan, DEMO_TODAY)
+        assert all(len(check.points) >= 6 for check in checks)
+        assert checks and all(check.reached for check in checks), plan.title
+    closed = by_state[PlanState.CLOSED]
+    assert len(closed.standards) >= 2 and closed.verdict.verdict is Verdict.EFFECTIVE
+    continued = by_state[PlanState.CONTINUED]
+    assert continued.verdict is not None and continued.verdict.verdict is Verdict.PARTLY
+    following = records.plans[continued.continued_by]
+    assert following.continues == continued.id and following.lessons
+    assert following.state is PlanState.SUBMITTED
+    assert following.effects != continued.effects
+    assert all(action.due and action.due > "2026-11" for action in following.actions)
+
+
+def plan_texts(plan: Plan) -> list[str]:
+    texts = [plan.title, plan.objective, plan.lessons, *plan.whys, *plan.standards]
+    texts += [text for _, text in plan.fishbone]
+    texts += [d.comment for d in plan.decisions]
+    texts += [plan.verdict.comment] if plan.verdict else []
+    texts += [text for action in plan.actions
+              for text in (action.text, *(note.text for note in action.notes))]
+    return [text for text in texts if text]
+
+
+def test_the_chinese_organizations_plans_are_in_chinese(store: Store) -> None:
+    texts = [text for plan in plans_of(store, CHINESE) for text in plan_texts(plan)]
+    assert len(texts) > 80
+    assert all(CJK.search(text) for text in texts), [t for t in texts if not CJK.search(t)]
+    assert {word for text in texts for word in WORD.findall(text)} <= {"DRG", "CT"}
+
+
+def test_the_english_organizations_plans_are_in_english(store: Store) -> None:
+    texts = [text for plan in plans_of(store, ENGLISH) for text in plan_texts(plan)]
+    assert len(texts) > 80
+    assert not [text for text in texts if CJK.search(text)]
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_the_plans_command_prints_the_demo_plans(demo_app: Flask, store: Store,
+                                                 organization: str) -> None:
+    runner: FlaskCliRunner = demo_app.test_cli_runner()
+    result = runner.invoke(args=["plans", organization_id(store, organization), "--format",
+                                 "json", "--on", DEMO_TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    plans = json.loads(result.output)["plans"]
+    assert len(plans) == len(plans_of(store, organization))
+    assert {plan["state"] for plan in plans} == {state.value for state in PlanState}
+    codes = {kpi.code for kpi in performance_of(store, organization).kpis.values()}
+    assert all(set(plan["kpis"]) <= codes for plan in plans)
+    assert sum(action["overdue"] for plan in plans for action in plan["actions"]) == 1
+    leaders = [d for plan in plans for d in plan["decisions"]
+               if d["move"] in ("approve", "return", "close")]
+    assert leaders and all(d["by"] == "leader" for d in leaders)
