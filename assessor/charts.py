@@ -202,3 +202,32 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
                  "itemStyle": {"color": colour}, "barMaxWidth": 24,
                  "label": {"show": True, "position": "right"}}],
     )
+
+
+def effect_chart(points: Sequence[tuple[str, float]], expectation: Sequence[tuple[str, float]],
+                 name: str, expectation_name: str, unit: str = "") -> Option:
+    """An improvement plan's Check of one KPI: its values since the plan started (day, value)
+    on a time axis, and the expectation as a dashed line from the value then to the expected
+    value by its date (both named in the legend)."""
+    values = [value for _day, value in [*points, *expectation]]
+    axis: dict[str, Any] = {"type": "value", "name": unit, "scale": True,
+                            "nameTextStyle": {"align": "left"},
+                            "axisLabel": {"showMinLabel": False, "showMaxLabel": False}}
+    if values:
+        axis["min"], axis["max"] = _axis_bounds(min(values), max(values))
+    return _base(
+        tooltip={"trigger": "axis"},
+        grid={"left": 56, "right": 24, "top": 24, "bottom": 64},
+        xAxis={"type": "time", "axisLabel": {"hideOverlap": True}},
+        yAxis=axis,
+        series=[
+            {"type": "line", "name": name, "data": [[day, value] for day, value in points],
+             "lineStyle": {"color": SCORE_COLOUR, "width": 2},
+             "itemStyle": {"color": SCORE_COLOUR}, "symbol": "circle", "symbolSize": 7,
+             "showAllSymbol": True},
+            {"type": "line", "name": expectation_name,
+             "data": [[day, value] for day, value in expectation],
+             "lineStyle": {"color": TARGET_COLOUR, "type": "dashed", "width": 2},
+             "itemStyle": {"color": TARGET_COLOUR}, "symbol": "diamond", "symbolSize": 7},
+        ],
+    )

@@ -31,6 +31,7 @@ from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
 from assessor.performance import PerformanceRecords
 from assessor.phases import move_to
+from assessor.plans import CheckVerdict, Plan, PlanAction, PlanState, Verdict
 from assessor.review import Review, review_of, submit
 from assessor.storage.files import DataFile
 from assessor.storage.store import Store
@@ -422,6 +423,81 @@ def the_link(world: World) -> Mapping[str, object]:
     return {"cause": PROCESS_GOAL, "effect": CUSTOMER_GOAL}
 
 
+# A plan of the first organization, owned by its manager (the coordinator); for the leaders'
+# moves the cycle's leader is made a leader of the organization too.
+PLAN = "p-plan"
+PLAN_URL = "/o/{o}/plans/" + PLAN
+
+
+def with_plan(world: World, state: PlanState = PlanState.DRAFT,
+              verdict: bool = False) -> Mapping[str, object]:
+    def put(records: PerformanceRecords) -> None:
+        records.plans[PLAN] = Plan(
+            PLAN, "Shorter lead times", objective="Halve the lead time", owner=COORDINATOR,
+            sponsor="leader", state=state,
+            actions=(PlanAction("A1", "Map the process", COORDINATOR, "2026-03-31"),),
+            verdict=CheckVerdict(Verdict.EFFECTIVE, "Halved", COORDINATOR, NOW)
+            if verdict else None)
+
+    world.store.organization_data(world.first.organization_id).change(put)
+    return {}
+
+
+def plan_leader(world: World, state: PlanState, verdict: bool = False) -> None:
+    with_plan(world, state, verdict)
+    world.store.organizations.add_member(world.first.organization_id, "leader", OrgRole.LEADER)
+
+
+def new_plan_fields(world: World) -> Mapping[str, object]:
+    return {"title": "Faster quotes", "owner": COORDINATOR, "effect_rows": "0"}
+
+
+def plan_retitled(world: World) -> Mapping[str, object]:
+    with_plan(world)
+    return {"title": "Shorter lead times everywhere", "objective": "Halve the lead time",
+            "owner": COORDINATOR, "sponsor": "", "effect_rows": "0", "revision": "1"}
+
+
+def plan_submission(world: World) -> Mapping[str, object]:
+    with_plan(world)
+    return {"to": "submitted", "revision": "1"}
+
+
+def plan_approval(world: World) -> Mapping[str, object]:
+    plan_leader(world, PlanState.SUBMITTED)
+    return {"to": "approved"}
+
+
+def plan_return(world: World) -> Mapping[str, object]:
+    plan_leader(world, PlanState.SUBMITTED)
+    return {"to": "draft", "comment": "Name the KPI it should move."}
+
+
+def plan_closing(world: World) -> Mapping[str, object]:
+    plan_leader(world, PlanState.CHECKING, verdict=True)
+    return {"to": "closed", "standards": "Quoting procedure QP-3"}
+
+
+def plan_verdict(world: World) -> Mapping[str, object]:
+    with_plan(world, PlanState.CHECKING)
+    return {"verdict": "effective", "comment": "Lead time halved."}
+
+
+def plan_action(world: World) -> Mapping[str, object]:
+    with_plan(world)
+    return {"text": "Train the sales team", "owner": COORDINATOR, "due": "2026-05-31"}
+
+
+def action_done(world: World) -> Mapping[str, object]:
+    with_plan(world, PlanState.DOING)
+    return {"status": "done"}
+
+
+def progress_note(world: World) -> Mapping[str, object]:
+    with_plan(world, PlanState.DOING)
+    return {"text": "Mapped with the team."}
+
+
 # -- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -555,6 +631,35 @@ TABLE = (
     row("200  403  403  403  403  403  403  302", GET, "kpis.import_page", "/o/{o}/kpis/import"),
     row("200  403  403  403  403  403  403  302", POST, "kpis.import_page",
         "/o/{o}/kpis/import", data=values_file_refused),
+    # -- improvement plans: the organization's people; managers and the plan's owner (here the
+    # manager) edit and move it; only leaders approve, return and close (the cycle's leader,
+    # made a leader of the organization for these rows; the manager may not)
+    row("200  403  403  403  403  403  403  302", GET, "plans.index", "/o/{o}/plans/",
+        data=with_plan),
+    row("200  403  403  403  403  403  403  302", GET, "plans.new", "/o/{o}/plans/new"),
+    row("302  403  403  403  403  403  403  302", POST, "plans.new", "/o/{o}/plans/new",
+        data=new_plan_fields),
+    row("200  403  403  403  403  403  403  302", GET, "plans.show", PLAN_URL, data=with_plan),
+    row("200  403  403  403  403  403  403  302", GET, "plans.edit", PLAN_URL + "/edit",
+        data=with_plan),
+    row("302  403  403  403  403  403  403  302", POST, "plans.edit", PLAN_URL + "/edit",
+        data=plan_retitled),
+    row("302  403  403  403  403  403  403  302", POST, "plans.move", PLAN_URL + "/move",
+        data=plan_submission),
+    row("403  403  403  403  302  403  403  302", POST, "plans.move", PLAN_URL + "/move",
+        data=plan_approval),
+    row("403  403  403  403  302  403  403  302", POST, "plans.move", PLAN_URL + "/move",
+        data=plan_return),
+    row("403  403  403  403  302  403  403  302", POST, "plans.move", PLAN_URL + "/move",
+        data=plan_closing),
+    row("302  403  403  403  403  403  403  302", POST, "plans.verdict", PLAN_URL + "/verdict",
+        data=plan_verdict),
+    row("302  403  403  403  403  403  403  302", POST, "plans.new_action",
+        PLAN_URL + "/actions", data=plan_action),
+    row("302  403  403  403  403  403  403  302", POST, "plans.change_action",
+        PLAN_URL + "/actions/A1", data=action_done),
+    row("302  403  403  403  403  403  403  302", POST, "plans.note",
+        PLAN_URL + "/actions/A1/notes", data=progress_note),
     # -- questionnaire: everyone with a role reads; writers write their pages while writing
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),

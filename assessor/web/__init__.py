@@ -30,6 +30,7 @@ from . import (
     next_cycle,
     organizations,
     phases,
+    plans,
     questionnaire,
     report,
     review,
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(units.bp)  # an organization's units
     app.register_blueprint(dashboard.bp)  # the leadership dashboard and each person's work
     app.register_blueprint(strategy.bp)  # an organization's strategy and strategy map
+    app.register_blueprint(plans.bp)  # an organization's improvement plans (PDCA)
     errors.init_app(app)
 
     @app.after_request

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..access import Action
+from ..access import Action, OrgAction, permits_in_organization
 from ..charts import (
     PREVIOUS_COLOUR,
     SCORE_COLOUR,
@@ -31,6 +31,7 @@ from ..report import format_points
 from ..repositories import version_of
 from .context import AssessmentContext, load_assessment, store
 from .kept_body import kept_body, page_around
+from .plans import gap_plan_summary
 
 bp = Blueprint("gaps", __name__, url_prefix="/a/<assessment_id>/gaps")
 
@@ -94,19 +95,27 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
     report = ctx.data.derived(
         f"gap_report:{_version_key(earlier)}",
         lambda: compare_cycles(assessments, ctx.record, earlier, ctx.framework))
+    # The plans opened from this cycle's OFIs and from the compared cycle's, by item, from
+    # the organization's performance records.
+    performance = store().organization_data(ctx.record.organization_id)
+    plan_summary = gap_plan_summary(performance, ctx.record.id, earlier)
     # The figures, charts, tables and statements are the bulk of the page and the same for
     # all its readers: rendered once per version of this cycle's data and of the one it is
-    # compared with, per interface language and per "both languages".
+    # compared with, of the organization's plans, per interface language and per "both
+    # languages".
     body = kept_body(
-        ctx.data, f"gap_report_html:{_version_key(earlier)}:{get_locale()}:{show_both()}",
+        ctx.data, f"gap_report_html:{_version_key(earlier)}:{version_of(performance)}:"
+        f"{get_locale()}:{show_both()}",
         lambda: render_template(
             "_gap_report_body.html", ctx=ctx, report=report,
             records=consensus_records(ctx.data),
             factor_texts={factor.id: factor.text for factor in key_factors(ctx.data)},
             charts=gap_charts(report, ctx.framework, TEXT_LANGUAGE[current_language()]),
             points=format_points, previous_score_points=previous_score_points,
-            percent_of=_percent_of))
+            percent_of=_percent_of, plan_summary=plan_summary))
     return page_around("gaps.html", body, ctx=ctx, report=report,
+                       may_plan=permits_in_organization(ctx.member.org_roles,
+                                                        OrgAction.VIEW_PLANS),
                        has_targets=any(row.target_pct is not None for row in report.items))
 
 

@@ -576,3 +576,103 @@ def import_file_error(error: DomainError) -> str:
     if "limit" in data and error.code == "file_too_large":
         data["megabytes"] = int(data["limit"]) // (1024 * 1024)
     return _worded(IMPORT_FILE_ERRORS, error.code, **data)
+
+
+# -- improvement plans (assessor/plans.py, plan_moves.py, plan_actions.py) ---------------------
+PLAN_FIELD_NAMES = {
+    "title": _l("Title"),
+    "objective": _l("Objective"),
+    "owner": _l("Owner"),
+    "sponsor": _l("Sponsor"),
+    "lessons": _l("Lessons"),
+    "whys": _l("Five whys"),
+    "fishbone": _l("Fishbone"),
+    "items": _l("Items"),
+    "ofis": _l("OFIs"),
+    "effects": _l("Expected effects"),
+    "source_kpi": _l("KPI"),
+    "comment": _l("Comment"),
+    "standards": _l("New standard practice"),
+    "text": _l("Text"),
+    "due": _l("Due"),
+    "status": _l("Status"),
+    "verdict": _l("Verdict"),
+    "actions": _l("Actions"),
+}
+# What a plan needs before it is submitted (plan_moves.missing_for_submission).
+PLAN_MISSING = {
+    "objective": _l("an objective"),
+    "owner": _l("an owner"),
+    "sponsor": _l("a sponsor"),
+    "actions": _l("at least one action"),
+    "action_owner": _l("an owner for every action"),
+    "action_due": _l("a due date for every action"),
+}
+PLAN_WHO = {
+    "leader": _l("the organization's leaders"),
+    "manager": _l("the organization's managers"),
+    "owner": _l("the plan's owner"),
+    "action_owner": _l("the action's owner"),
+}
+PLAN_ERRORS = {
+    "plan_unknown": _l("This plan no longer exists."),
+    "plan_field_unknown": _l("A plan has no field '%(field)s'."),
+    "plan_field_required": _l("%(field)s: this is required."),
+    "plan_field_too_long": _l("%(field)s: at most %(limit)d."),
+    "plan_too_many_whys": _l("At most %(limit)d whys."),
+    "plan_fishbone_heading_unknown": _l("'%(value)s' is none of the fishbone's six headings."),
+    "plan_item_invalid": _l("'%(value)s' is not an item of the criteria (such as 4.1.2)."),
+    "plan_ofi_invalid": _l("An OFI reference is not valid."),
+    "plan_ofi_unknown": _l("The consensus of that cycle has no OFI '%(value)s' (any more)."),
+    "plan_kpi_unknown": _l("That KPI no longer exists; choose another."),
+    "plan_effect_invalid": _l("An expected effect is not valid."),
+    "plan_not_a_number": _l("'%(value)s' is not a number."),
+    "plan_date_invalid": _l("'%(value)s' is not a date (YYYY-MM-DD)."),
+    "plan_user_unknown": _l("'%(value)s' is no one of this organization."),
+    "plan_sponsor_not_leader": _l("The sponsor is one of the organization's leaders; "
+                                  "'%(value)s' is not."),
+    "plan_locked": _l("The plan is %(state)s: what is planned is changed only while it is a "
+                      "draft."),
+    "plan_not_allowed": _l("Only %(who)s may do this."),
+    "plan_transition_refused": _l("A plan that is %(from)s cannot become %(to)s; from here it "
+                                  "can become: %(allowed)s."),
+    "plan_comment_required": _l("Write a comment: it says why, and what to do next."),
+    "plan_incomplete": _l("Before it is submitted the plan needs %(missing)s."),
+    "plan_verdict_missing": _l("Record the Check's verdict first."),
+    "plan_not_checking": _l("The plan is %(state)s: the verdict is recorded while it is being "
+                            "checked."),
+    "plan_verdict_unknown": _l("Choose effective, partly effective or not effective."),
+    "plan_action_unknown": _l("The plan has no action %(action)s."),
+    "plan_action_status_unknown": _l("Choose open, doing, done or dropped."),
+    "plan_actions_closed": _l("The plan is %(state)s: its actions are no longer changed."),
+    "stale_record": _l("Someone changed this plan while you edited it. Their change is kept; "
+                       "yours is below: make it once more."),
+}
+
+
+def plan_error(error: DomainError) -> str:
+    """A refused plan change or move, in words (states and roles in the reader's language)."""
+    from .dashboard import PLAN_STATE_NAMES
+
+    def state(value: object) -> str:
+        try:
+            return str(PLAN_STATE_NAMES[value])  # type: ignore[index]
+        except KeyError:
+            return str(value)
+
+    data = dict(error.data)
+    field = data.get("field")
+    data["field"] = str(PLAN_FIELD_NAMES.get(field, field)) if field else ""
+    for key in ("state", "from", "to"):
+        if key in data:
+            data[key] = state(data[key])
+    if "allowed" in data:
+        data["allowed"] = ", ".join(state(s) for s in data["allowed"]) or _("none")
+    if "who" in data:
+        data["who"] = " / ".join(str(PLAN_WHO.get(w, w)) for w in data["who"])
+    if "missing" in data:
+        data["missing"] = ", ".join(str(PLAN_MISSING.get(m, m)) for m in data["missing"])
+    data.setdefault("limit", 0)
+    if isinstance(data.get("value"), float):
+        data["value"] = f"{data['value']:g}"
+    return _worded(PLAN_ERRORS, error.code, **data)
