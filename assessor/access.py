@@ -159,6 +159,7 @@ class OrgAction(StrEnum):
     EDIT_ANY_PLAN = "edit_any_plan"  # create, edit and move any plan; owners their own
     DECIDE_PLANS = "decide_plans"  # approve, return and close plans
     VIEW_DASHBOARD = "view_dashboard"  # the leadership dashboard: plans, KPIs, gaps at a glance
+    VIEW_AUDIT = "view_audit"  # the organization's audit trail: roles, units, KPIs, plans
 
 
 ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
@@ -174,6 +175,7 @@ ORG_RULES: Mapping[OrgAction, frozenset[OrgRole]] = {
     OrgAction.EDIT_ANY_PLAN: frozenset({OrgRole.MANAGER}),
     OrgAction.DECIDE_PLANS: frozenset({OrgRole.LEADER}),
     OrgAction.VIEW_DASHBOARD: frozenset({OrgRole.MANAGER, OrgRole.LEADER}),
+    OrgAction.VIEW_AUDIT: frozenset({OrgRole.MANAGER, OrgRole.LEADER}),
 }
 
 

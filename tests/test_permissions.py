@@ -328,6 +328,45 @@ def team_to_company(world: World) -> Mapping[str, object]:
     return {"parent": COMPANY_UNIT, "revision": "1"}
 
 
+def with_strategy(world: World) -> Mapping[str, object]:
+    """Two objectives, the process one linked to the customer one."""
+    def put(records: PerformanceRecords) -> None:
+        records.objectives.update({
+            CUSTOMER_GOAL: Objective(CUSTOMER_GOAL, "Keep customers", Perspective.CUSTOMER),
+            PROCESS_GOAL: Objective(PROCESS_GOAL, "Deliver on time",
+                                    Perspective.INTERNAL_PROCESS)})
+        records.links[:] = [Link(PROCESS_GOAL, CUSTOMER_GOAL, "On time keeps them")]
+
+    world.store.organization_data(world.first.organization_id).change(put)
+    return {}
+
+
+def mission_statement(world: World) -> Mapping[str, object]:
+    return {"mission": "Precision parts", "vision": "First choice", "values": "Safety\nQuality",
+            "horizon": "5"}
+
+
+def new_objective(world: World) -> Mapping[str, object]:
+    return {"name": "Grow revenue", "perspective": "financial", "owner": "", "description": ""}
+
+
+def renamed_objective(world: World) -> Mapping[str, object]:
+    with_strategy(world)
+    return {"name": "Keep key customers", "perspective": "customer", "owner": "",
+            "description": "", "revision": "1"}
+
+
+def customer_to_process(world: World) -> Mapping[str, object]:
+    """A new link: the customer objective as a cause of the process one."""
+    with_strategy(world)
+    return {"cause": CUSTOMER_GOAL, "effect": PROCESS_GOAL, "hypothesis": "Feedback"}
+
+
+def the_link(world: World) -> Mapping[str, object]:
+    with_strategy(world)
+    return {"cause": PROCESS_GOAL, "effect": CUSTOMER_GOAL}
+
+
 # A KPI of the first organization, owned by its manager (the coordinator), with a red value.
 KPI = "k-orders"
 KPI_URL = "/o/{o}/kpis/" + KPI
@@ -382,45 +421,6 @@ def values_file_refused(world: World) -> Mapping[str, object]:
     with_kpi(world)
     return {"file": (io.BytesIO(b"code,period,value,comment\nNOPE,2026-01-31,1,\n"),
                      "values.csv")}
-
-
-def with_strategy(world: World) -> Mapping[str, object]:
-    """Two objectives, the process one linked to the customer one."""
-    def put(records: PerformanceRecords) -> None:
-        records.objectives.update({
-            CUSTOMER_GOAL: Objective(CUSTOMER_GOAL, "Keep customers", Perspective.CUSTOMER),
-            PROCESS_GOAL: Objective(PROCESS_GOAL, "Deliver on time",
-                                    Perspective.INTERNAL_PROCESS)})
-        records.links[:] = [Link(PROCESS_GOAL, CUSTOMER_GOAL, "On time keeps them")]
-
-    world.store.organization_data(world.first.organization_id).change(put)
-    return {}
-
-
-def mission_statement(world: World) -> Mapping[str, object]:
-    return {"mission": "Precision parts", "vision": "First choice", "values": "Safety\nQuality",
-            "horizon": "5"}
-
-
-def new_objective(world: World) -> Mapping[str, object]:
-    return {"name": "Grow revenue", "perspective": "financial", "owner": "", "description": ""}
-
-
-def renamed_objective(world: World) -> Mapping[str, object]:
-    with_strategy(world)
-    return {"name": "Keep key customers", "perspective": "customer", "owner": "",
-            "description": "", "revision": "1"}
-
-
-def customer_to_process(world: World) -> Mapping[str, object]:
-    """A new link: the customer objective as a cause of the process one."""
-    with_strategy(world)
-    return {"cause": CUSTOMER_GOAL, "effect": PROCESS_GOAL, "hypothesis": "Feedback"}
-
-
-def the_link(world: World) -> Mapping[str, object]:
-    with_strategy(world)
-    return {"cause": PROCESS_GOAL, "effect": CUSTOMER_GOAL}
 
 
 # A plan of the first organization, owned by its manager (the coordinator); for the leaders'
@@ -568,6 +568,9 @@ TABLE = (
     row("200  403  403  403  403  403  403  302", GET, "dashboard.organization",
         "/o/{o}/dashboard"),
     row("200  200  200  200  200  200  200  302", GET, "dashboard.my_work", "/my-work"),
+    # -- the organization's own audit trail: its managers and leaders
+    row("200  403  403  403  403  403  403  302", GET, "organization_audit.index",
+        "/o/{o}/audit/"),
     # -- units: the organization's managers edit, its people read (the cycle's team, without
     # a role in the organization, does not)
     row("200  403  403  403  403  403  403  302", GET, "units.index", "/o/{o}/units/",

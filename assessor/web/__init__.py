@@ -95,10 +95,11 @@ def init_app(app: Flask) -> None:
                       gaps.bp, targets.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(next_cycle.bp)  # start the next cycle from one
+    app.register_blueprint(audit.organization_bp)  # the organization's own audit trail
     app.register_blueprint(kpis.bp)  # an organization's KPI register, pages, import
     app.register_blueprint(units.bp)  # an organization's units
-    app.register_blueprint(dashboard.bp)  # the leadership dashboard and each person's work
     app.register_blueprint(strategy.bp)  # an organization's strategy and strategy map
+    app.register_blueprint(dashboard.bp)  # the leadership dashboard and each person's work
     app.register_blueprint(plans.bp)  # an organization's improvement plans (PDCA)
     errors.init_app(app)
 

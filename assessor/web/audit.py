@@ -9,13 +9,19 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..access import Action, Phase
+from ..access import Action, OrgAction, OrgRole, Phase
 from ..audit import AuditEntry
 from ..i18n import phase_name, role_name
-from .context import display_names, load_assessment
+from ..plans import PlanState
+from .context import display_names, load_assessment, load_organization, store
+from .dashboard import PLAN_STATE_NAMES
+from .organizations import ORG_ROLE_LABELS
 from .team import SETUP_PREFIX
 
 bp = Blueprint("audit", __name__, url_prefix=SETUP_PREFIX)
+# The organization's own trail: what outlives a cycle (roles, units, strategy, KPIs, plans).
+organization_bp = Blueprint("organization_audit", __name__,
+                            url_prefix="/o/<organization_id>/audit")
 
 
 @bp.get("/audit", endpoint="index")
@@ -25,6 +31,15 @@ def audit(assessment_id: str):  # type: ignore[no-untyped-def]
     rows = [(entry, describe(entry)) for entry in reversed(log.entries)]
     return render_template("team_audit.html", ctx=ctx, rows=rows, names=display_names(),
                            unreadable_lines=log.unreadable_lines)
+
+
+@organization_bp.get("/", endpoint="index")
+def organization_audit(organization_id: str):  # type: ignore[no-untyped-def]
+    ctx = load_organization(organization_id, OrgAction.VIEW_AUDIT)
+    log = store().organizations.audit(organization_id).read()
+    rows = [(entry, describe(entry)) for entry in reversed(log.entries)]
+    return render_template("organization_audit.html", ctx=ctx, rows=rows,
+                           names=display_names(), unreadable_lines=log.unreadable_lines)
 
 
 # -- an entry's details in words -----------------------------------------------------------------
@@ -128,6 +143,37 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "consensus_set": lambda d: _("item %(item)s: %(score)s%%", item=d["item"], score=d["score"]),
     "cycle_started_from": _cycle_started_from,
     "targets_set": _targets_set,
+    # the organization's trail
+    "organization_created": lambda d: d["name"],
+    "organization_role_add": lambda d: _("%(username)s as %(role)s", username=d["username"],
+                                         role=ORG_ROLE_LABELS[OrgRole(d["role"])]),
+    "organization_role_remove": lambda d: _("%(username)s no longer %(role)s",
+                                            username=d["username"],
+                                            role=ORG_ROLE_LABELS[OrgRole(d["role"])]),
+    "unit_created": lambda d: d["name"],
+    "unit_changed": lambda d: _in_words({key: value for key, value in d.items()
+                                         if key != "unit"}),
+    "unit_removed": lambda d: d["name"],
+    "objective_created": lambda d: d["name"],
+    "objective_changed": lambda d: d["name"],
+    "objective_removed": lambda d: d["name"],
+    "kpi_created": lambda d: d["code"],
+    "kpi_changed": lambda d: _("%(code)s: %(fields)s", code=d["code"], fields=", ".join(
+        key for key in d if key not in ("kpi", "code"))),
+    "kpi_removed": lambda d: d["code"],
+    "kpi_accepted": lambda d: d["code"],
+    "measurement_entered": lambda d: _("%(period)s: %(value)s", period=d["period"],
+                                       value=d["value"]),
+    "measurement_explained": lambda d: _("%(period)s: %(comment)s", period=d["period"],
+                                         comment=d["comment"]),
+    "kpi_feedback": lambda d: d["text"],
+    "plan_created": lambda d: d["title"],
+    "plan_changed": lambda d: d["title"],
+    "plan_removed": lambda d: d["title"],
+    "plan_moved": lambda d: _("%(title)s: %(from)s → %(to)s", title=d["title"],
+                              **{"from": PLAN_STATE_NAMES[PlanState(d["from"])],
+                                 "to": PLAN_STATE_NAMES[PlanState(d["to"])]}),
+    "plan_verdict": lambda d: d["title"],
     "targets_copied": lambda d: ngettext(
         "from assessment %(assessment)s (%(num)d item)",
         "from assessment %(assessment)s (%(num)d items)", len(d["items"]),
