@@ -397,3 +397,19 @@ def _walk(store: Store, world: AssessmentRecord, plan_id: str, state: str) -> No
                   PlanState(step))
         if step == state:
             break
+
+
+def test_the_consensus_page_the_report_and_a_red_kpi_link_to_a_new_plan(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    client = as_user(COORDINATOR)
+    wanted = (f'href="/o/{world.organization_id}/plans/new?assessment={world.id}'
+              f'&amp;ofi=ofi1&amp;ofi=ofi2"')
+    assert wanted in page(client, f"/a/{world.id}/consensus/items/4.4.3")
+    assert wanted in page(client, f"/a/{world.id}/report/")
+    kpi = gen_kpi(store, world.organization_id, "K7")
+    data = store.organization_data(world.organization_id)
+    add_measurement(data, "", kpi.id, "2026-01-31", 95.0)
+    new_from_kpi = f'href="/o/{world.organization_id}/plans/new?kpi={kpi.id}"'
+    assert new_from_kpi not in page(client, f"/o/{world.organization_id}/kpis/{kpi.id}")
+    add_measurement(data, "", kpi.id, "2026-02-28", 52.0)
+    assert new_from_kpi in page(client, f"/o/{world.organization_id}/kpis/{kpi.id}")

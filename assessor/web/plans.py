@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from ..access import OrgAction, may_edit_plan
+from ..access import OrgAction, may_edit_plan, permits_in_organization
 from ..charts import Option, effect_chart
 from ..errors import DomainError
 from ..organizations import UnknownAssessment
@@ -121,6 +121,13 @@ EFFECT_ROWS = 3  # empty rows for new expected effects on the form
 
 def today() -> date:
     return date.today()
+
+
+@bp.app_template_global()
+def may_plan(org_roles: frozenset) -> bool:  # type: ignore[type-arg]
+    """Whether someone with these roles in an organization opens its plans (and so may start
+    one): the links to a new plan beside OFIs and KPIs are shown to them."""
+    return permits_in_organization(org_roles, OrgAction.VIEW_PLANS)
 
 
 # -- loading -----------------------------------------------------------------------------------
