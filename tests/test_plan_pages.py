@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from html import unescape
 
 import pytest
@@ -271,7 +272,6 @@ def test_a_continued_plan_opens_the_next_one(
 def test_an_actions_owner_sets_its_status_and_writes_notes_and_overdue_is_marked(
         world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from datetime import date
     monkeypatch.setattr(plan_pages, "today", lambda: date(2026, 4, 15))
     plan = gen_plan(store, world.organization_id, state="doing", owner="owner")
     doer = as_user("owner")
@@ -295,10 +295,13 @@ def test_an_actions_owner_sets_its_status_and_writes_notes_and_overdue_is_marked
 
 # -- Check and Act --------------------------------------------------------------------------
 def test_the_check_chart_matches_its_table(
-        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_pages, "today", lambda: date(2027, 2, 15))
     data = store.organization_data(world.organization_id)
     kpi = gen_kpi(store, world.organization_id, "K1", name="Plants reporting")
-    for period, value in (("2026-01-31", 40.0), ("2026-02-28", 55.0), ("2026-03-31", 70.0)):
+    for period, value in (("2026-01-31", 40.0), ("2026-02-28", 55.0), ("2026-03-31", 70.0),
+                          ("2027-01-31", 85.0)):
         add_measurement(data, "", kpi.id, period, value)
     plan = gen_plan(store, world.organization_id, state="checking",
                     effects=[plan_pages.ExpectedEffect(kpi.id, 50.0, 80.0, "2026-12-31")])
@@ -308,11 +311,15 @@ def test_the_check_chart_matches_its_table(
     values, expectation = option["series"]
     rows = cells(html, "effect-table-0")[1:]
     # The plan started on 2026-02-01: January's value is before it and left out.
-    assert values["data"] == [["2026-02-28", 55.0], ["2026-03-31", 70.0]]
+    assert values["data"] == [["2026-02-28", 55.0], ["2026-03-31", 70.0], ["2027-01-31", 85.0]]
     assert expectation["data"] == [["2026-02-01", 50.0], ["2026-12-31", 80.0]]
-    assert [row[0] for row in rows] == ["2026-02-01", "2026-02-28", "2026-03-31", "2026-12-31"]
-    assert [float(row[1].split()[0]) for row in rows] == [50.0, 55.0, 70.0, 80.0]
-    assert "not reached yet" in html
+    # The table holds the same points, in date order, the expectation's ends marked.
+    assert [row[0] for row in rows] == ["2026-02-01", "2026-02-28", "2026-03-31", "2026-12-31",
+                                        "2027-01-31"]
+    assert [float(row[1].split()[0]) for row in rows] == [50.0, 55.0, 70.0, 80.0, 85.0]
+    assert rows[0][1].endswith("at the start") and rows[3][1].endswith("expected")
+    # 85 came after the effect's date: not reached by it.
+    assert "expected value not reached by its date" in html
 
 
 def test_a_stale_edit_is_refused_with_the_text_kept(
@@ -413,3 +420,16 @@ def test_the_consensus_page_the_report_and_a_red_kpi_link_to_a_new_plan(
     assert new_from_kpi not in page(client, f"/o/{world.organization_id}/kpis/{kpi.id}")
     add_measurement(data, "", kpi.id, "2026-02-28", 52.0)
     assert new_from_kpi in page(client, f"/o/{world.organization_id}/kpis/{kpi.id}")
+
+
+def test_the_edit_form_marks_no_field_as_wrong_until_the_domain_says_so(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    plan = gen_plan(store, world.organization_id, owner="owner", items=("4.4.3",))
+    owner = as_user("owner")
+    assert 'aria-invalid' not in page(owner, plan_url(world, plan.id, "/edit"))
+    refused = owner.post(plan_url(world, plan.id, "/edit"), data={
+        **new_plan_form(items="9.9"), "revision": str(plan.revision)})
+    assert refused.status_code == 400
+    body = refused.get_data(as_text=True)
+    assert "&#39;9.9&#39; is not an item of the criteria" in body
+    assert re.search(r'id="plan-items"[^>]*aria-invalid="true"', body)

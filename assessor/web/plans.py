@@ -395,10 +395,29 @@ def _content_of(plan: Plan) -> dict[str, object]:
 
 # -- the plan's page ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class CheckRow:
+    day: str
+    value: float
+    kind: str  # "start": the value then; "measured"; "expected": by the effect's date
+
+
+@dataclass(frozen=True, slots=True)
 class ShownCheck:
     check: EffectCheck
     chart: Option | None  # None: nothing to draw yet (not started)
     table_id: str
+
+    @property
+    def rows(self) -> list[CheckRow]:
+        """The chart's points as its table's rows, in date order (the expectation's two ends
+        among the measured values)."""
+        rows = [CheckRow(m.period, m.value, "measured") for m in self.check.points]
+        if self.check.line:
+            start, end = self.check.line
+            rows += [CheckRow(start.day, start.value, "start"),
+                     CheckRow(end.day, end.value, "expected")]
+        order = {"start": 0, "measured": 1, "expected": 2}
+        return sorted(rows, key=lambda row: (row.day, order[row.kind]))
 
 
 def effect_checks(records: PerformanceRecords, plan: Plan, day: date) -> list[ShownCheck]:
