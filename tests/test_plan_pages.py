@@ -171,7 +171,7 @@ def test_a_member_creates_a_plan_they_own_but_not_one_for_someone_else(
                        ).status_code == 302
     refused = client.post(plan_url(world, "new"), data=new_plan_form(owner="owner"))
     assert refused.status_code == 403
-    assert "Only the organization&#39;s managers / the plan&#39;s owner may do this." in \
+    assert "Only the organization&#39;s managers or the plan&#39;s owner may do this." in \
         refused.get_data(as_text=True)
     assert page(as_user("outsider"), plan_url(world), 403)
 
@@ -379,11 +379,11 @@ def test_the_next_cycles_gap_report_shows_the_plans_of_the_earlier_ofis(
     for step in (Phase.REVIEW, Phase.CONSENSUS, Phase.FEEDBACK):
         move_to(later_data, step)
     gap = text_of(page(client, f"/a/{later.id}/gaps/")).replace(" :", ":")
-    assert "Improvement plans from cycle 2026's OFIs: 3 plans: 1 doing, 2 closed" in gap
+    assert "Improvement plans from cycle 2026's OFIs: 3 plans: 1 doing and 2 closed" in gap
     # A new plan shows at once (the kept body is per version of the plans too).
     create_from_ofi(client, world, title="Fourth")
     gap = text_of(page(client, f"/a/{later.id}/gaps/")).replace(" :", ":")
-    assert "4 plans: 1 draft, 1 doing, 2 closed" in gap
+    assert "4 plans: 1 draft, 1 doing and 2 closed" in gap
     # This cycle's own gap report names the plans of its OFIs beside them.
     this = text_of(page(client, f"/a/{world.id}/gaps/")).replace(" :", ":")
     assert "Improvement plans from these OFIs: 4 plans" in this

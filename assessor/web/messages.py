@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from ..access import Phase
 from ..errors import DomainError
-from ..i18n import phase_name, role_name
+from ..i18n import current_language, list_of, phase_name, role_name
 from ..phases import OpeningWarning
 from ..scorecard import ScorecardWarning
 from ..stats import NoKendallW
@@ -650,6 +651,12 @@ PLAN_ERRORS = {
 }
 
 
+def _alternatives(words: list[str]) -> str:
+    """"a, b or c" as the reader's language writes it."""
+    locale = "en_GB" if current_language() == "en" else get_locale()
+    return format_list(words, style="or", locale=locale) if words else ""
+
+
 def plan_error(error: DomainError) -> str:
     """A refused plan change or move, in words (states and roles in the reader's language)."""
     from .dashboard import PLAN_STATE_NAMES
@@ -667,11 +674,11 @@ def plan_error(error: DomainError) -> str:
         if key in data:
             data[key] = state(data[key])
     if "allowed" in data:
-        data["allowed"] = ", ".join(state(s) for s in data["allowed"]) or _("none")
+        data["allowed"] = _alternatives([state(s) for s in data["allowed"]]) or _("none")
     if "who" in data:
-        data["who"] = " / ".join(str(PLAN_WHO.get(w, w)) for w in data["who"])
+        data["who"] = _alternatives([str(PLAN_WHO.get(w, w)) for w in data["who"]])
     if "missing" in data:
-        data["missing"] = ", ".join(str(PLAN_MISSING.get(m, m)) for m in data["missing"])
+        data["missing"] = list_of([str(PLAN_MISSING.get(m, m)) for m in data["missing"]])
     data.setdefault("limit", 0)
     if isinstance(data.get("value"), float):
         data["value"] = f"{data['value']:g}"

@@ -615,6 +615,10 @@ class GapPlans:
     earlier_cycle: str
     words: Mapping[PlanState, Any]
 
+    def phrases(self, counts: Mapping[PlanState, int]) -> list[str]:
+        """"2 closed", "1 doing": each state's count in the reader's language."""
+        return [str(self.words[state]) % {"num": count} for state, count in counts.items()]
+
 
 def gap_plan_summary(performance: PerformanceData, assessment_id: str,
                      earlier: Any | None) -> GapPlans:
