@@ -12,10 +12,12 @@ from datetime import date
 from html import unescape
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from assessor.access import OrgRole, Phase
 from assessor.consensus import ConsensusRecord
+from assessor.extensions import store_of, users_of
 from assessor.measurements import add_measurement
 from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
@@ -26,9 +28,9 @@ from assessor.storage.store import Store
 from assessor.targets import set_targets
 from assessor.users import Users
 from assessor.web import plans as plan_pages
-from tests.factories import FRAMEWORK_FILE, gen_assessment, gen_kpi, gen_plan
+from tests.factories import FRAMEWORK_FILE, gen_assessment, gen_kpi, gen_organization, gen_plan
 
-from .conftest import COORDINATOR, PASSWORD
+from .conftest import COORDINATOR, PASSWORD, sign_in_client
 
 FRAMEWORK = framework_named(FRAMEWORK_FILE)
 NOW = "2026-03-01T09:00:00+00:00"
@@ -433,3 +435,28 @@ def test_the_edit_form_marks_no_field_as_wrong_until_the_domain_says_so(
     body = refused.get_data(as_text=True)
     assert "&#39;9.9&#39; is not an item of the criteria" in body
     assert re.search(r'id="plan-items"[^>]*aria-invalid="true"', body)
+
+
+def test_a_move_on_a_stale_page_is_409_with_the_comment_kept(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    plan = gen_plan(store, world.organization_id, state="submitted")
+    leader = as_user("leader")
+    stale = move(leader, world, plan.id, "draft", comment="Too vague.",
+                 revision=str(plan.revision - 1))
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert "Too vague." in body and "Someone changed this plan" in body
+    assert stored(store, world, plan.id).state is PlanState.SUBMITTED
+
+
+def test_an_expired_form_keeps_the_typed_plan(csrf_app: Flask) -> None:
+    store, users = store_of(csrf_app), users_of(csrf_app)
+    org = gen_organization(store)
+    users.create(COORDINATOR, "Quality Manager", PASSWORD)
+    store.organizations.add_member(org.id, COORDINATOR, OrgRole.MANAGER)
+    client = sign_in_client(csrf_app, COORDINATOR)
+    response = client.post(f"/o/{org.id}/plans/new", data={
+        **new_plan_form(objective="Typed before the form expired"), "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert "Typed before the form expired" in response.get_data(as_text=True)
+    assert not store.organization_data(org.id).read().plans

@@ -187,8 +187,7 @@ def index(organization_id: str):  # type: ignore[no-untyped-def]
         "plan_list.html", ctx=pages.ctx, by_state=by_state, shown=shown, plans=plans,
         overdue={plan.id: sum(plan.is_overdue(action, day) for action in plan.actions)
                  for plan in plans},
-        names=display_names(), words=_words(), filtered=bool(shown or assessment),
-        may_create=bool(pages.ctx.roles), OrgAction=OrgAction)
+        names=display_names(), words=_words(), filtered=bool(shown or assessment))
 
 
 # -- the form: new and edit --------------------------------------------------------------------
