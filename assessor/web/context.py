@@ -32,8 +32,9 @@ from ..extensions import store_of, users_of
 from ..i18n import phase_name, role_names
 from ..organizations import AssessmentRecord, Organization, UnknownAssessment, UnknownOrganization
 from ..paths import framework_named
+from ..performance import PerformanceRecords
 from ..phases import current_phase
-from ..repositories import AssessmentData
+from ..repositories import AssessmentData, PerformanceData
 from ..storage.store import Store
 from ..team import member as member_of
 from ..users import User, Users
@@ -137,6 +138,31 @@ class OrganizationContext:
 
     def can(self, action: OrgAction) -> bool:
         return permits_in_organization(self.roles, action)
+
+    def performance(self) -> PerformanceData:
+        """The organization's performance file: units, strategy, KPIs, plans."""
+        return store().organization_data(self.organization.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PerformancePages:
+    """What a page of an organization's units, strategy, KPIs or plans needs: the reader's
+    place, the performance file, and one reading of its records for the whole request."""
+
+    ctx: OrganizationContext
+    data: PerformanceData
+    records: PerformanceRecords
+
+    @property
+    def username(self) -> str:
+        return self.ctx.user.username
+
+
+def load_performance(organization_id: str, action: OrgAction) -> PerformancePages:
+    """The organization's performance records, if the signed-in user may take `action`."""
+    ctx = load_organization(organization_id, action)
+    data = ctx.performance()
+    return PerformancePages(ctx, data, data.read())
 
 
 def load_organization(organization_id: str, action: OrgAction | None

@@ -64,12 +64,11 @@ from ..kpis import (
 from ..measurements import MeasurementError, add_measurement, explain_measurement, reply_on_kpi
 from ..paths import framework_named
 from ..performance import PerformanceRecords, StaleRecord
-from ..repositories import PerformanceData
 from ..smart import LETTERS, Check, smart_check
 from ..strategy import Perspective
 from ..table_files import TableFileError
 from ..units import unit_path, unit_tree
-from .context import OrganizationContext, display_names, load_organization, store, users
+from .context import PerformancePages, display_names, load_performance, store, users
 from .forms import Form
 from .kept_body import page_around
 from .messages import (
@@ -191,15 +190,8 @@ def percent(value: float | None) -> str:
 
 
 # -- loading -----------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Pages:
-    ctx: OrganizationContext
-    data: PerformanceData
-    records: PerformanceRecords
-
-    @property
-    def username(self) -> str:
-        return self.ctx.user.username
+class Pages(PerformancePages):
+    __slots__ = ()
 
     def kpi(self, kpi_id: str) -> Kpi:
         kpi = self.records.kpis.get(kpi_id)
@@ -210,9 +202,8 @@ class Pages:
 
 
 def _load(organization_id: str, action: OrgAction = OrgAction.VIEW_PERFORMANCE) -> Pages:
-    ctx = load_organization(organization_id, action)
-    data = store().organization_data(ctx.organization.id)
-    return Pages(ctx, data, data.read())
+    loaded = load_performance(organization_id, action)
+    return Pages(loaded.ctx, loaded.data, loaded.records)
 
 
 def _today() -> date:

@@ -19,7 +19,6 @@ from ..access import OrgAction
 from ..kpi_status import KpiReading, readings
 from ..kpis import Kpi
 from ..performance import PerformanceRecords, StaleRecord
-from ..repositories import PerformanceData
 from ..scorecard import scorecard_warnings
 from ..strategy import (
     PERSPECTIVES_BOTTOM_UP,
@@ -34,7 +33,7 @@ from ..strategy import (
     update_objective,
 )
 from ..strategy_map import MapKpi, MapLink, MapObjective, StrategyMap, layout
-from .context import OrganizationContext, display_names, load_organization, store
+from .context import OrganizationContext, display_names, load_organization
 from .forms import Form
 from .messages import (
     PERSPECTIVE_NAMES,
@@ -88,10 +87,6 @@ class LinkForm(Form):
 class UnlinkForm(Form):
     cause = HiddenField()
     effect = HiddenField()
-
-
-def _data(ctx: OrganizationContext) -> PerformanceData:
-    return store().organization_data(ctx.organization.id)
 
 
 def _names(records: PerformanceRecords) -> dict[str, str]:
@@ -193,13 +188,13 @@ def _render(ctx: OrganizationContext, records: PerformanceRecords, status: int =
 @bp.get("/")
 def index(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
-    return _render(ctx, _data(ctx).read())
+    return _render(ctx, ctx.performance().read())
 
 
 @bp.post("/")
 def save(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     form = StrategyForm()
     if form.validate_on_submit():
         raw = (form.horizon.data or "").strip()
@@ -226,7 +221,7 @@ def save(organization_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/objectives")
 def create_objective(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     form = _objective_form(data.read(), posted=True)
     if form.validate_on_submit():
         try:
@@ -267,13 +262,13 @@ def _render_objective(ctx: OrganizationContext, records: PerformanceRecords,
 @bp.get("/objectives/<objective_id>")
 def objective(organization_id: str, objective_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
-    return _render_objective(ctx, _data(ctx).read(), objective_id)
+    return _render_objective(ctx, ctx.performance().read(), objective_id)
 
 
 @bp.post("/objectives/<objective_id>")
 def update(organization_id: str, objective_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     stored = _objective_or_404(data.read(), objective_id)
     form = _objective_form(data.read(), stored, posted=True)
     if form.validate_on_submit():
@@ -302,7 +297,7 @@ def update(organization_id: str, objective_id: str):  # type: ignore[no-untyped-
 @bp.post("/objectives/<objective_id>/remove")
 def remove(organization_id: str, objective_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     objective = _objective_or_404(records, objective_id)
     if not Form().validate_on_submit():
@@ -319,7 +314,7 @@ def remove(organization_id: str, objective_id: str):  # type: ignore[no-untyped-
 @bp.post("/links")
 def link(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     form = _link_form(records, posted=True)
     if form.validate_on_submit():
@@ -340,7 +335,7 @@ def link(organization_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/links/remove")
 def unlink(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
-    data = _data(ctx)
+    data = ctx.performance()
     form = UnlinkForm()
     records = data.read()
     names = _names(records)
@@ -376,7 +371,7 @@ def strategy_map(records: PerformanceRecords,
 @bp.get("/map")
 def map_page(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
-    records = _data(ctx).read()
+    records = ctx.performance().read()
     kpi_readings = readings(records, date.today())
     names = _names(records)
     return render_template(

@@ -25,7 +25,7 @@ from ..units import (
     unit_tree,
     update_unit,
 )
-from .context import OrganizationContext, display_names, load_organization, store, users
+from .context import OrganizationContext, display_names, load_organization, users
 from .forms import Form
 from .messages import UNIT_KIND_NAMES, unit_error, unit_kind_name
 
@@ -85,10 +85,6 @@ class MoveUnitForm(Form):
     revision = HiddenField()
 
 
-def _data(ctx: OrganizationContext) -> PerformanceData:
-    return store().organization_data(ctx.organization.id)
-
-
 def _names(records: PerformanceRecords) -> dict[str, str]:
     return {unit.id: unit.name for unit in records.units.values()}
 
@@ -132,7 +128,7 @@ def _render_index(ctx: OrganizationContext, records: PerformanceRecords,
 @bp.get("/")
 def index(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
-    records = _data(ctx).read()
+    records = ctx.performance().read()
     form = _new_form(records)
     if isinstance(form, CompanyForm) and not form.is_submitted():
         form.name.data = ctx.organization.name
@@ -142,7 +138,7 @@ def index(organization_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/")
 def create(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_UNITS)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     form = _new_form(records)
     if form.validate_on_submit():
@@ -207,13 +203,13 @@ def _render_unit(ctx: OrganizationContext, records: PerformanceRecords, unit_id:
 @bp.get("/<unit_id>")
 def show(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
-    return _render_unit(ctx, _data(ctx).read(), unit_id)
+    return _render_unit(ctx, ctx.performance().read(), unit_id)
 
 
 @bp.post("/<unit_id>")
 def update(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_UNITS)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     _unit_or_404(records, unit_id)
     form = EditUnitForm()
@@ -252,7 +248,7 @@ def _stale(ctx: OrganizationContext, data: PerformanceData, unit_id: str,
 @bp.post("/<unit_id>/move")
 def move(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_UNITS)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     _unit_or_404(records, unit_id)
     form = MoveUnitForm()
@@ -275,7 +271,7 @@ def move(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/<unit_id>/remove")
 def remove(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_UNITS)
-    data = _data(ctx)
+    data = ctx.performance()
     records = data.read()
     unit = _unit_or_404(records, unit_id)
     if not Form().validate_on_submit():
