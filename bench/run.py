@@ -566,6 +566,21 @@ def median_ms(prepare: Callable[[], object], run: Callable[[object], None], roun
     return statistics.median(times) * 1000
 
 
+def page_ms(client: FlaskClient, url: str) -> float:
+    """Median time of a signed-in GET of `url`, after a first request (which imports and
+    compiles templates, and fills caches as any served page would find them)."""
+    def get(_: object) -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    get(None)
+    return median_ms(lambda: None, get, ROUNDS)
+
+
+def render_ms(render: Callable[[], object]) -> float:
+    return median_ms(lambda: None, lambda _: render(), ROUNDS)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -581,69 +596,30 @@ def main() -> None:
                             ROUNDS)
         save_one_ms = median_ms(save.prepare, save, ROUNDS)
 
-        answers_url = f"/a/{assessment_id}/answers"
-
-        def answers_page(_: object) -> None:
-            response = save.client.get(answers_url)
-            assert response.status_code == 200, response.status_code
-
-        answers_page(None)  # compiles the templates
-        answers_ms = median_ms(lambda: None, answers_page, ROUNDS)
-        bare_answers = bare_answers_render(document)
-        bare_answers_ms = median_ms(lambda: None, lambda _: bare_answers(), ROUNDS)
+        answers_ms = page_ms(save.client, f"/a/{assessment_id}/answers")
+        bare_answers_ms = render_ms(bare_answers_render(document))
 
         add_empty_assessments(app, ASSESSMENTS - 1)
         save_many_ms = median_ms(save.prepare, save, ROUNDS)
 
         app, assessment_id = consensus_app(root / "consensus")
         client = signed_in_client(app)
-        url = f"/a/{assessment_id}/consensus/"
-
-        def consensus_page(_: object) -> None:
-            response = client.get(url)
-            assert response.status_code == 200, response.status_code
-
-        consensus_page(None)  # the first request imports scipy and compiles the templates
-        consensus_ms = median_ms(lambda: None, consensus_page, ROUNDS)
-        table_ms = median_ms(lambda: None, lambda _: bare_table_render(), ROUNDS)
+        consensus_ms = page_ms(client, f"/a/{assessment_id}/consensus/")  # imports scipy first
+        table_ms = render_ms(bare_table_render)
 
         app, assessment_id = gap_report_app(root / "gaps")
         client = signed_in_client(app)
-        url = f"/a/{assessment_id}/gaps/"
-
-        def gap_page(_: object) -> None:
-            response = client.get(url)
-            assert response.status_code == 200, response.status_code
-
-        gap_page(None)
-        gap_ms = median_ms(lambda: None, gap_page, ROUNDS)
-        bare_gaps = bare_gap_render(app, assessment_id)
-        bare_gap_ms = median_ms(lambda: None, lambda _: bare_gaps(), ROUNDS)
+        gap_ms = page_ms(client, f"/a/{assessment_id}/gaps/")
+        bare_gap_ms = render_ms(bare_gap_render(app, assessment_id))
 
         organization_id = dashboard_app(app, assessment_id)
-        url = f"/o/{organization_id}/dashboard"
-
-        def dashboard_page(_: object) -> None:
-            response = client.get(url)
-            assert response.status_code == 200, response.status_code
-
-        dashboard_page(None)
-        dashboard_ms = median_ms(lambda: None, dashboard_page, ROUNDS)
-        bare_board = bare_dashboard_render(app, organization_id)
-        bare_dashboard_ms = median_ms(lambda: None, lambda _: bare_board(), ROUNDS)
+        dashboard_ms = page_ms(client, f"/o/{organization_id}/dashboard")
+        bare_dashboard_ms = render_ms(bare_dashboard_render(app, organization_id))
 
         register_app, organization_id = kpi_register_app(root / "register")
         register_client = signed_in_client(register_app)
-        register_url = f"/o/{organization_id}/kpis/"
-
-        def register_page(_: object) -> None:
-            response = register_client.get(register_url)
-            assert response.status_code == 200, response.status_code
-
-        register_page(None)
-        register_ms = median_ms(lambda: None, register_page, ROUNDS)
-        bare_register = bare_register_render(register_app, organization_id)
-        bare_register_ms = median_ms(lambda: None, lambda _: bare_register(), ROUNDS)
+        register_ms = page_ms(register_client, f"/o/{organization_id}/kpis/")
+        bare_register_ms = render_ms(bare_register_render(register_app, organization_id))
 
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
