@@ -97,14 +97,14 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
         lambda: compare_cycles(assessments, ctx.record, earlier, ctx.framework))
     # The plans opened from this cycle's OFIs and from the compared cycle's, by item, from
     # the organization's performance records.
-    performance = store().organization_data(ctx.record.organization_id)
-    plan_summary = gap_plan_summary(performance, ctx.record.id, earlier)
+    plan_summary = gap_plan_summary(store().organization_data(ctx.record.organization_id),
+                                    ctx.record.id, earlier)
     # The figures, charts, tables and statements are the bulk of the page and the same for
     # all its readers: rendered once per version of this cycle's data and of the one it is
-    # compared with, of the organization's plans, per interface language and per "both
-    # languages".
+    # compared with, per count of the plans beside its items, per interface language and per
+    # "both languages".
     body = kept_body(
-        ctx.data, f"gap_report_html:{_version_key(earlier)}:{version_of(performance)}:"
+        ctx.data, f"gap_report_html:{_version_key(earlier)}:{plan_summary.key}:"
         f"{get_locale()}:{show_both()}",
         lambda: render_template(
             "_gap_report_body.html", ctx=ctx, report=report,

@@ -614,6 +614,14 @@ class GapPlans:
     earlier_cycle: str
     words: Mapping[PlanState, Any]
 
+    @property
+    def key(self) -> str:
+        """Names the counts, for the key of a page part that shows them."""
+        def flat(by_item: dict[str, dict[PlanState, int]]) -> list[object]:
+            return [(item, [(state.value, n) for state, n in counts.items()])
+                    for item, counts in by_item.items()]
+        return f"{hash(repr((flat(self.this), flat(self.earlier)))):x}"
+
     def phrases(self, counts: Mapping[PlanState, int]) -> list[str]:
         """"2 closed", "1 doing": each state's count in the reader's language."""
         return [str(self.words[state]) % {"num": count} for state, count in counts.items()]
@@ -621,13 +629,18 @@ class GapPlans:
 
 def gap_plan_summary(performance: PerformanceData, assessment_id: str,
                      earlier: Any | None) -> GapPlans:
-    """The plans beside each item of a cycle's gap report (plan_queries.plans_of_cycle)."""
-    records = performance.read()
+    """The plans beside each item of a cycle's gap report (plan_queries.plans_of_cycle), once
+    per version of the organization's records (the words are read when shown)."""
+    def summary() -> GapPlans:
+        records = performance.read()
 
-    def counts(cycle_id: str) -> dict[str, dict[PlanState, int]]:
-        return {item: state_counts(plans)
-                for item, plans in plans_of_cycle(records, cycle_id).items()}
+        def counts(cycle_id: str) -> dict[str, dict[PlanState, int]]:
+            return {item: state_counts(plans)
+                    for item, plans in plans_of_cycle(records, cycle_id).items()}
 
-    return GapPlans(counts(assessment_id), counts(earlier.id) if earlier else {},
-                    earlier.id if earlier else None, earlier.cycle if earlier else "",
-                    PLAN_COUNT_WORDS)
+        return GapPlans(counts(assessment_id), counts(earlier.id) if earlier else {},
+                        earlier.id if earlier else None, earlier.cycle if earlier else "",
+                        PLAN_COUNT_WORDS)
+
+    return performance.derived(
+        f"gap_plans:{assessment_id}:{earlier.id if earlier else '-'}", summary)
