@@ -387,8 +387,15 @@ def test_the_next_cycles_gap_report_shows_the_plans_of_the_earlier_ofis(
     gap = text_of(page(client, f"/a/{later.id}/gaps/")).replace(" :", ":")
     assert "4 plans: 1 draft, 1 doing and 2 closed" in gap
     # This cycle's own gap report names the plans of its OFIs beside them.
-    this = text_of(page(client, f"/a/{world.id}/gaps/")).replace(" :", ":")
-    assert "Improvement plans from these OFIs: 4 plans" in this
+    html = page(client, f"/a/{world.id}/gaps/")
+    assert "Improvement plans from these OFIs: 4 plans" in text_of(html).replace(" :", ":")
+    # The count links to those plans: the list of the cycle's plans for that item.
+    link = unescape(re.search(r'<li data-plans="this">.*?href="([^"]+)"', html, re.S).group(1))
+    assert link == plan_url(world) + f"?assessment={world.id}&item=4.4.3"
+    listed = cells(page(client, link), "plans-table")[1:]
+    assert sorted(row[0] for row in listed) == sorted(
+        ["Segment results by plant", "Benchmark", "Third", "Fourth"])
+    assert "No plan here." in page(client, plan_url(world) + "?assessment=other")
 
 
 def _walk(store: Store, world: AssessmentRecord, plan_id: str, state: str) -> None:
