@@ -467,3 +467,12 @@ def test_an_expired_form_keeps_the_typed_plan(csrf_app: Flask) -> None:
     assert response.status_code == 400
     assert "Typed before the form expired" in response.get_data(as_text=True)
     assert not store.organization_data(org.id).read().plans
+    # A decision's comment on an expired page comes back in its box.
+    plan = gen_plan(store, org.id, state="submitted")
+    response = client.post(f"/o/{org.id}/plans/{plan.id}/move", data={
+        "to": "draft", "comment": "Say which wards", "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert re.search(r'<textarea id="move-comment" name="comment" rows="2">Say which wards<',
+                     response.get_data(as_text=True))
+    assert get_plan(store.organization_data(org.id).read(), plan.id).state is \
+        PlanState.SUBMITTED
