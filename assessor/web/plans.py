@@ -177,11 +177,13 @@ def index(organization_id: str):  # type: ignore[no-untyped-def]
     raw = request.args.get("state", "")
     shown = PlanState(raw) if raw in set(PlanState) else None
     assessment, item = request.args.get("assessment", ""), request.args.get("item", "")
+    # From the gap report: the plans of a cycle's OFIs (under one item), as it counts them.
+    of_cycle = plans_of_cycle(pages.records, assessment) if assessment else None
+    wanted = None if of_cycle is None else {
+        plan.id for listed in ([of_cycle.get(item, [])] if item else of_cycle.values())
+        for plan in listed}
     plans = [plan for state, plans in by_state.items() if shown in (None, state)
-             for plan in plans
-             if not assessment or any(ofi.assessment == assessment
-                                      and (not item or ofi.item == item
-                                           or item in plan.items) for ofi in plan.ofis)]
+             for plan in plans if wanted is None or plan.id in wanted]
     day = today()
     return render_template(
         "plan_list.html", ctx=pages.ctx, by_state=by_state, shown=shown, plans=plans,
