@@ -663,6 +663,8 @@ TABLE = (
         PLAN_URL + "/actions/A1", data=action_done),
     row("302  403  403  403  403  403  403  302", POST, "plans.note",
         PLAN_URL + "/actions/A1/notes", data=progress_note),
+    row("302  403  403  403  403  403  403  302", POST, "plans.remove", PLAN_URL + "/remove",
+        data=with_plan),
     # -- questionnaire: everyone with a role reads; writers write their pages while writing
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", WRITING),
     row("200  200  200  200  200  403  403  302", GET, "questionnaire.overview", A + "/", FEEDBACK),

@@ -476,3 +476,19 @@ def test_an_expired_form_keeps_the_typed_plan(csrf_app: Flask) -> None:
                      response.get_data(as_text=True))
     assert get_plan(store.organization_data(org.id).read(), plan.id).state is \
         PlanState.SUBMITTED
+
+
+def test_a_draft_never_submitted_is_removed_a_returned_one_stays(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    owner, leader = as_user("owner"), as_user("leader")
+    fresh = gen_plan(store, world.organization_id, title="Fresh", owner="owner")
+    response = owner.post(plan_url(world, fresh.id, "/remove"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/plans/")
+    assert fresh.id not in store.organization_data(world.organization_id).read().plans
+    returned = gen_plan(store, world.organization_id, title="Returned", owner="owner",
+                        state="submitted")
+    move(leader, world, returned.id, "draft", comment="More detail")
+    refused = owner.post(plan_url(world, returned.id, "/remove"))
+    assert refused.status_code == 400
+    assert "A plan a leader has seen is kept" in refused.get_data(as_text=True)
+    assert stored(store, world, returned.id).title == "Returned"

@@ -609,6 +609,7 @@ PLAN_MISSING = {
     "action_owner": _l("an owner for every action"),
     "action_due": _l("a due date for every action"),
 }
+PLAN_KEPT = _l("A plan a leader has seen is kept, with its decisions: it cannot be removed.")
 PLAN_WHO = {
     "leader": _l("the organization's leaders"),
     "manager": _l("the organization's managers"),
@@ -680,6 +681,8 @@ def plan_error(error: DomainError) -> str:
     if "missing" in data:
         data["missing"] = list_of([str(PLAN_MISSING.get(m, m)) for m in data["missing"]])
     data.setdefault("limit", 0)
+    if error.code == "plan_locked" and error.data.get("state") == "draft":
+        return str(PLAN_KEPT)  # a returned draft: only its removal is refused
     if isinstance(data.get("value"), float):
         data["value"] = f"{data['value']:g}"
     return _worded(PLAN_ERRORS, error.code, **data)

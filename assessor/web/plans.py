@@ -59,6 +59,7 @@ from ..plans import (
     create_plan,
     get_plan,
     people_of,
+    remove_plan,
     update_plan,
 )
 from ..repositories import PerformanceData
@@ -569,6 +570,19 @@ def note(organization_id: str, plan_id: str, action_id: str):  # type: ignore[no
         pages.data, pages.username, pages.ctx.roles, plan.id, action_id,
         request.form.get("text", ""), _revision()),
         _("Progress update saved."), f"action-{action_id}")
+
+
+@bp.post("/<plan_id>/remove")
+def remove(organization_id: str, plan_id: str):  # type: ignore[no-untyped-def]
+    """A draft that was never submitted goes (the domain keeps any other)."""
+    pages = _load(organization_id)
+    plan = pages.plan(plan_id)
+    response = _after(pages, plan.id, "remove", lambda: remove_plan(
+        pages.data, pages.username, pages.ctx.roles, plan.id, _revision()),
+        _("The draft %(title)s was removed.", title=plan.title))
+    if isinstance(response, tuple):  # refused: the plan's page with the reason
+        return response
+    return redirect(url_for(".index", organization_id=organization_id))
 
 
 @bp.errorhandler(CSRFError)
