@@ -65,10 +65,10 @@ from ..plans import (
 from ..repositories import PerformanceData
 from ..storage.files import StorageUnavailable
 from .context import (
-    OrganizationContext,
+    PerformancePages,
     answers_refusals,
     display_names,
-    load_organization,
+    load_performance,
     store,
 )
 from .dashboard import ACTION_STATUS_NAMES, PLAN_STATE_NAMES
@@ -132,15 +132,8 @@ def may_plan(org_roles: frozenset) -> bool:  # type: ignore[type-arg]
 
 
 # -- loading -----------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Pages:
-    ctx: OrganizationContext
-    data: PerformanceData
-    records: PerformanceRecords
-
-    @property
-    def username(self) -> str:
-        return self.ctx.user.username
+class Pages(PerformancePages):
+    __slots__ = ()
 
     def plan(self, plan_id: str) -> Plan:
         try:
@@ -151,9 +144,8 @@ class Pages:
 
 
 def _load(organization_id: str) -> Pages:
-    ctx = load_organization(organization_id, OrgAction.VIEW_PLANS)
-    data = store().organization_data(ctx.organization.id)
-    return Pages(ctx, data, data.read())
+    loaded = load_performance(organization_id, OrgAction.VIEW_PLANS)
+    return Pages(loaded.ctx, loaded.data, loaded.records)
 
 
 def _people(pages: Pages):  # type: ignore[no-untyped-def]
