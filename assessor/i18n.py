@@ -174,6 +174,29 @@ ENTRY_STATE_NAMES = {
     "submitted": _l("Submitted"),
 }
 AGREEMENT_NAMES = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l("weak")}
+# A KPI's status (kpi_status.Status), a plan's state (plans.PlanState) and an action's status
+# (plans.ActionStatus), by value: the enums are StrEnums, so their members look up as well.
+KPI_STATUS_NAMES = {
+    "green": _l("on target"),
+    "amber": _l("near target"),
+    "red": _l("off target"),
+    "no-data": _l("no data"),
+}
+PLAN_STATE_NAMES = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "approved": _l("approved"),
+    "doing": _l("doing"),
+    "checking": _l("checking"),
+    "closed": _l("closed"),
+    "continued": _l("continued"),
+}
+ACTION_STATUS_NAMES = {
+    "open": _l("open"),
+    "doing": _l("doing"),
+    "done": _l("done"),
+    "dropped": _l("dropped"),
+}
 AUDIT_ACTION_NAMES = {
     "assessment_created": _l("assessment created"),
     "demo_loaded": _l("demo loaded"),

@@ -11,10 +11,9 @@ from flask_babel import ngettext
 
 from ..access import Action, OrgAction, OrgRole, Phase
 from ..audit import AuditEntry
-from ..i18n import phase_name, role_name
+from ..i18n import PLAN_STATE_NAMES, phase_name, role_name
 from ..plans import PlanState
 from .context import display_names, load_assessment, load_organization, store
-from .dashboard import PLAN_STATE_NAMES
 from .organizations import ORG_ROLE_LABELS
 from .team import SETUP_PREFIX
 

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..access import OrgAction, permits_in_organization
 from ..charts import bar_chart
@@ -22,39 +21,14 @@ from ..dashboard import (
     organization_gaps,
 )
 from ..gaps import previous_scored_cycle
-from ..i18n import show_both
-from ..kpi_status import Status
+from ..i18n import ACTION_STATUS_NAMES, KPI_STATUS_NAMES, PLAN_STATE_NAMES, show_both
 from ..organizations import Organization
-from ..plans import ActionStatus, PlanState
 from ..report import format_points
 from ..repositories import version_of
 from .context import display_names, framework_named, load_organization, signed_in_user, store
 from .kept_body import page_around
 
 bp = Blueprint("dashboard", __name__)
-
-PLAN_STATE_NAMES = {
-    PlanState.DRAFT: _l("draft"),
-    PlanState.SUBMITTED: _l("submitted"),
-    PlanState.APPROVED: _l("approved"),
-    PlanState.DOING: _l("doing"),
-    PlanState.CHECKING: _l("checking"),
-    PlanState.CLOSED: _l("closed"),
-    PlanState.CONTINUED: _l("continued"),
-}
-ACTION_STATUS_NAMES = {
-    ActionStatus.OPEN: _l("open"),
-    ActionStatus.DOING: _l("doing"),
-    ActionStatus.DONE: _l("done"),
-    ActionStatus.DROPPED: _l("dropped"),
-}
-KPI_STATUS_NAMES = {
-    Status.GREEN: _l("on target"),
-    Status.AMBER: _l("near target"),
-    Status.RED: _l("off target"),
-    Status.NO_DATA: _l("no data"),
-}
-
 
 def today() -> date:
     return date.today()

@@ -32,6 +32,7 @@ from ..access import (
 )
 from ..charts import STATUS_COLOURS, TARGET_COLOUR, Level, Option, trend_chart
 from ..criteria import Item, ItemKind
+from ..i18n import KPI_STATUS_NAMES
 from ..kpi_evidence import ItemEvidence, evidence_for_item
 from ..kpi_import import ImportReport, import_file
 from ..kpi_register import RegisterFilter, register_rows
@@ -88,12 +89,6 @@ PERSPECTIVE_LABELS = {
     Perspective.CUSTOMER: _l("Customer"),
     Perspective.INTERNAL_PROCESS: _l("Internal process"),
     Perspective.LEARNING_GROWTH: _l("Learning and growth"),
-}
-STATUS_LABELS = {
-    Status.GREEN: _l("on target"),
-    Status.AMBER: _l("near target"),
-    Status.RED: _l("off target"),
-    Status.NO_DATA: _l("no data"),
 }
 TRAJECTORY_LABELS = {Trajectory.ON_TRACK: _l("on track"), Trajectory.BEHIND: _l("behind")}
 DIRECTION_LABELS = {
@@ -167,7 +162,7 @@ def kpi_labels() -> dict[str, Any]:
     labels = g.get("kpi_labels")
     if labels is None:
         labels = g.kpi_labels = {
-            "perspective": _labelled(PERSPECTIVE_LABELS), "status": _labelled(STATUS_LABELS),
+            "perspective": _labelled(PERSPECTIVE_LABELS), "status": _labelled(KPI_STATUS_NAMES),
             "trajectory": _labelled(TRAJECTORY_LABELS),
             "direction": _labelled(DIRECTION_LABELS), "frequency": _labelled(FREQUENCY_LABELS),
             "smart": {letter: str(name) for letter, name in SMART_NAMES.items()},
@@ -238,7 +233,7 @@ def _filter_choices(records: PerformanceRecords, names: Mapping[str, str]
     return {
         "unit": [(unit.id, ("— " * depth) + unit.name) for unit, depth in unit_tree(records)],
         "perspective": [(p.value, str(label)) for p, label in PERSPECTIVE_LABELS.items()],
-        "status": [(s.value, str(label)) for s, label in STATUS_LABELS.items()],
+        "status": [(status, str(label)) for status, label in KPI_STATUS_NAMES.items()],
         "owner": [(owner, names.get(owner, owner)) for owner in owners],
     }
 
@@ -401,7 +396,7 @@ def measure(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
         flash(_("Saved %(value)s for %(period)s. The value is %(status)s: add a comment with "
                 "the reason and what is done about it.", value=kpi_number(measurement.value),
                 period=measurement.period,
-                status=STATUS_LABELS[point_statuses(kpi, [measurement])[0][1]]), "warning")
+                status=KPI_STATUS_NAMES[point_statuses(kpi, [measurement])[0][1]]), "warning")
     else:
         flash(_("Saved %(value)s for %(period)s.", value=kpi_number(measurement.value),
                 period=measurement.period), "success")

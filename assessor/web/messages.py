@@ -18,7 +18,14 @@ from flask_babel import lazy_gettext as _l
 
 from ..access import Phase
 from ..errors import DomainError
-from ..i18n import current_language, list_of, phase_name, role_name
+from ..i18n import (
+    KPI_STATUS_NAMES,
+    PLAN_STATE_NAMES,
+    current_language,
+    list_of,
+    phase_name,
+    role_name,
+)
 from ..phases import OpeningWarning
 from ..scorecard import ScorecardWarning
 from ..stats import NoKendallW
@@ -300,13 +307,7 @@ UNIT_KIND_NAMES = {
 }
 
 
-# A KPI's status (kpi_status.Status values), as the strategy map's marks name them.
-STATUS_NAMES = {
-    "green": _l("on target"),
-    "amber": _l("near target"),
-    "red": _l("off target"),
-    "no-data": _l("no data"),
-}
+STATUS_NAMES = KPI_STATUS_NAMES  # as the strategy map's marks name them
 
 
 def status_name(value: object) -> str:
@@ -660,8 +661,6 @@ def _alternatives(words: list[str]) -> str:
 
 def plan_error(error: DomainError) -> str:
     """A refused plan change or move, in words (states and roles in the reader's language)."""
-    from .dashboard import PLAN_STATE_NAMES
-
     def state(value: object) -> str:
         try:
             return str(PLAN_STATE_NAMES[value])  # type: ignore[index]

@@ -27,6 +27,7 @@ from flask_wtf.csrf import CSRFError
 from ..access import OrgAction, may_edit_plan, permits_in_organization
 from ..charts import Option, effect_chart
 from ..errors import DomainError
+from ..i18n import ACTION_STATUS_NAMES, PLAN_STATE_NAMES
 from ..organizations import UnknownAssessment
 from ..performance import PerformanceRecords, StaleRecord
 from ..plan_actions import (
@@ -71,7 +72,6 @@ from .context import (
     load_performance,
     store,
 )
-from .dashboard import ACTION_STATUS_NAMES, PLAN_STATE_NAMES
 from .errors import kept_text, typed_values
 from .forms import Form
 from .messages import PLAN_MISSING, plan_error
