@@ -78,6 +78,13 @@ class GroupGap:
     change_score_points: float | None = None  # since the previous cycle
     change_gap_points: float | None = None
 
+    @property
+    def previous_score_points(self) -> float | None:
+        """What the group scored in the compared cycle (None: not comparable)."""
+        if self.change_score_points is None:
+            return None
+        return round(self.score_points - self.change_score_points, 2)
+
 
 @dataclass(frozen=True, slots=True)
 class ComparedCycle:
@@ -97,6 +104,10 @@ class GapReport:
     @property
     def total_gap_points(self) -> float:
         return self.total.gap_points
+
+    @property
+    def has_targets(self) -> bool:
+        return any(row.target_pct is not None for row in self.items)
 
     def item(self, item_id: str) -> ItemGap:
         return next(row for row in self.items if row.item == item_id)

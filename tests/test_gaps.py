@@ -115,6 +115,8 @@ def test_zero_targets_give_zero_gaps_and_no_pareto_share() -> None:
     assert all(row.cumulative_share is None for row in report.items)
     assert report.total_gap_points == 0.0
     assert report.total.target_points == 0.0
+    assert report.has_targets  # zero is a target
+    assert not gap_report(FRAMEWORK, records(i4_1_2=40), {}).has_targets
 
 
 def test_categories_subtotals_and_total_add_up() -> None:
@@ -169,7 +171,9 @@ def test_the_change_since_the_previous_cycle_per_item_and_group() -> None:
     assert (dropped.change_score_pct, dropped.change_gap_points) == (None, None)
     category = report.category("4.1")  # 15 + 15 = 30 points -> 22.5 + 12 = 34.5; gap 18 -> 13.5
     assert (category.change_score_points, category.change_gap_points) == (4.5, -4.5)
+    assert category.previous_score_points == 30.0
     assert report.category("4.3").change_score_points is None  # not scored before
+    assert report.category("4.3").previous_score_points is None
     assert report.category("4.2").change_score_points is None  # not scored now
     assert report.total.change_score_points == round((22.5 + 12 + 8) - (15 + 15 + 16), 2)
 

@@ -23,7 +23,7 @@ from ..charts import (
 from ..consensus import consensus_records
 from ..criteria import Framework
 from ..gap_export import gaps_csv, gaps_json_text, gaps_markdown
-from ..gaps import GapReport, GroupGap, compare_cycles, cycle_gap_report, previous_scored_cycle
+from ..gaps import GapReport, compare_cycles, cycle_gap_report, previous_scored_cycle
 from ..i18n import TEXT_LANGUAGE, current_language, show_both
 from ..key_factors import key_factors
 from ..organizations import AssessmentRecord
@@ -38,13 +38,6 @@ bp = Blueprint("gaps", __name__, url_prefix="/a/<assessment_id>/gaps")
 
 def _percent_of(points: float, available: int) -> float:
     return round(points * 100 / available, 1) if available else 0
-
-
-def previous_score_points(group: GroupGap) -> float | None:
-    """What the group scored in the compared cycle (None: not comparable)."""
-    if group.change_score_points is None:
-        return None
-    return round(group.score_points - group.change_score_points, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +60,7 @@ def gap_charts(report: GapReport, framework: Framework, language: str) -> GapCha
     if report.compared_with:
         lines.append(Line(
             _("Cycle %(cycle)s", cycle=report.compared_with.cycle),
-            [None if (before := previous_score_points(group)) is None
+            [None if (before := group.previous_score_points) is None
              else _percent_of(before, group.points) for group in report.categories],
             PREVIOUS_COLOUR, dashed=True))
     with_gap = [row for row in report.items if row.gap_hundredths]
@@ -111,12 +104,12 @@ def index(assessment_id: str):  # type: ignore[no-untyped-def]
             records=consensus_records(ctx.data),
             factor_texts={factor.id: factor.text for factor in key_factors(ctx.data)},
             charts=gap_charts(report, ctx.framework, TEXT_LANGUAGE[current_language()]),
-            points=format_points, previous_score_points=previous_score_points,
+            points=format_points,
             percent_of=_percent_of, plan_summary=plan_summary))
     return page_around("gaps.html", body, ctx=ctx, report=report,
                        may_plan=permits_in_organization(ctx.member.org_roles,
                                                         OrgAction.VIEW_PLANS),
-                       has_targets=any(row.target_pct is not None for row in report.items))
+                       has_targets=report.has_targets)
 
 
 def _version_key(earlier: AssessmentRecord | None) -> str:
