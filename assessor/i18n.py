@@ -376,7 +376,7 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES, current_language=current_language, html_lang=_html_lang,
         text_lang=text_lang, show_both=show_both, both_toggle_url=both_toggle_url,
         other_text_lang=other_text_lang, error_title=error_title, timezone_name=timezone_name,
-        safe_here=_here,
+        safe_here=here,
     )
 
 
@@ -384,7 +384,7 @@ def _html_lang() -> str:
     return HTML_LANG[current_language()]
 
 
-def _here() -> str:
+def here() -> str:
     """This page's path and query, for the language switch to come back to."""
     return request.full_path.rstrip("?") if request else "/"
 

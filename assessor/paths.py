@@ -6,6 +6,7 @@ under `_bundled/` (see pyproject.toml), so both layouts are looked up here and n
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from .criteria import Framework, cached_framework
@@ -13,6 +14,7 @@ from .criteria import Framework, cached_framework
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@cache  # an install does not move while it runs; every page asks for the criteria folder
 def resource_dir(name: str) -> Path:
     """The folder `criteria`, `templates` or `static`, wherever this install keeps it."""
     bundled = _PACKAGE / "_bundled" / name

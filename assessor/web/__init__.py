@@ -29,6 +29,7 @@ from . import (
     nav,
     next_cycle,
     organizations,
+    page_top,
     phases,
     plans,
     questionnaire,
@@ -75,12 +76,18 @@ def init_app(app: Flask) -> None:
         if scope is not None:
             scope.__exit__(None, None, None)
 
+    upgraded = False  # once the folder is upgraded, it stays so: no need to read it again
+
     @app.before_request
     def refuse_an_old_data_folder():  # type: ignore[no-untyped-def]
-        # Checked per request (a cheap cached read), so an upgrade needs no restart.
-        if request.endpoint != "static" and needs_upgrade(store):
+        # Checked per request until the folder is current, so an upgrade needs no restart.
+        nonlocal upgraded
+        if upgraded or request.endpoint == "static":
+            return None
+        if needs_upgrade(store):
             return UPGRADE_NEEDED.format(folder=store.root), 503, {
                 "Content-Type": "text/plain; charset=utf-8"}
+        upgraded = True
         return None
 
     auth.init_app(app)  # before CSRF: a signed-out request goes to sign-in first
@@ -89,7 +96,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(language.bp)  # the header's language switch (assessor.i18n)
-    app.jinja_env.globals.update(Action=Action, Role=Role, assessment_nav=nav.assessment_nav)
+    app.jinja_env.globals.update(Action=Action, Role=Role, assessment_nav=nav.assessment_nav,
+                                 page_top=page_top.page_top)
     for blueprint in (home.bp, organizations.bp, questionnaire.bp, team.bp, phases.bp,
                       key_factors.bp, settings.bp, audit.bp, review.bp, consensus.bp, report.bp,
                       gaps.bp, targets.bp):
