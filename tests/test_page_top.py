@@ -74,3 +74,11 @@ def test_the_kept_header_carries_a_token_that_works(csrf_app: Flask, users: User
     token = re.search(r'name="csrf_token" value="([^"]+)"', second_page).group(1)
     assert second.post("/logout", data={"csrf_token": token}).status_code == 302
     assert second.get("/").status_code == 302  # to sign-in
+
+
+def test_nothing_is_kept_while_templates_reload(app: Flask, client: FlaskClient) -> None:
+    app.jinja_env.auto_reload = True  # as in debug mode: an edited template shows at once
+    before = header(client.get("/").get_data(as_text=True))
+    app.jinja_env.globals["_"] = lambda text, **values: text.upper()
+    assert "SIGN OUT" not in before
+    assert "SIGN OUT" in header(client.get("/").get_data(as_text=True))

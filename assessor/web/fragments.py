@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from flask import current_app
 from markupsafe import Markup
 
 
@@ -20,7 +21,10 @@ class KeptFragments:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """The fragment kept under `key`, rendered by `render` the first time."""
+        """The fragment kept under `key`, rendered by `render` the first time (every time
+        while templates reload on change, as in debug mode, so that edits show)."""
+        if current_app.jinja_env.auto_reload:
+            return Markup(render())
         with self._lock:
             fragment = self._kept.get(key)
             if fragment is not None:
