@@ -51,7 +51,8 @@ class KpiError(DomainError):
     (value), kpi_code_taken (value), kpi_not_a_number (value), kpi_date_invalid (value),
     kpi_choice_unknown (value), kpi_amber_out_of_range (value), kpi_band_required,
     kpi_band_inverted, kpi_band_only, kpi_stretch_short (value), kpi_unknown_unit (value),
-    kpi_unknown_owner (value), kpi_unknown_parent (value), kpi_parent_cycle (value),
+    kpi_unknown_owner (value), kpi_owner_not_member (value: an account that holds no role in
+    the organization), kpi_unknown_parent (value), kpi_parent_cycle (value),
     kpi_unknown_objective (value), kpi_item_invalid (value), kpi_has_children (children),
     kpi_in_plans (plans: the titles of the plans that name it),
     kpi_field_unknown (a field a KPI does not have, or one the register keeps itself),
@@ -143,10 +144,27 @@ def is_iso_date(value: object) -> bool:
     return True
 
 
+def owner_problem(owner: str, people: Collection[str] | None,
+                  stored: Kpi | None = None) -> KpiError | None:
+    """A KPI's owner must be one of the organization's `people` (any role in it: manager,
+    leader or member): only they open its pages, where the owner enters its values and
+    accepts its standard. Refused (kpi_owner_not_member) when the owner is set or changed to
+    anyone else; an owner kept as `stored` (the KPI as stored, None for a new one) stays,
+    even one who has since left the organization, so old KPIs remain editable. `people` None:
+    not checked."""
+    if people is None or not owner or owner in people:
+        return None
+    if stored is not None and stored.owner == owner:
+        return None
+    return KpiError("kpi_owner_not_member", "owner", value=owner)
+
+
 def kpi_problems(records: PerformanceRecords, kpi: Kpi,
-                 usernames: Collection[str] | None = None) -> list[KpiError]:
+                 usernames: Collection[str] | None = None,
+                 people: Collection[str] | None = None) -> list[KpiError]:
     """Everything wrong with `kpi` as a record of `records` (empty: it can be stored). Owners
-    are checked against `usernames` when given."""
+    are checked against `usernames` (the accounts) and `people` (the organization's people,
+    owner_problem) when given."""
     problems: list[KpiError] = []
     for name, limit in TEXTS.items():
         value = getattr(kpi, name)
@@ -179,7 +197,7 @@ def kpi_problems(records: PerformanceRecords, kpi: Kpi,
             problems.append(KpiError("kpi_date_invalid", name, value=value))
     if numbers_ok:
         problems.extend(_level_problems(kpi))
-    problems.extend(_reference_problems(records, kpi, usernames))
+    problems.extend(_reference_problems(records, kpi, usernames, people))
     return problems
 
 
@@ -203,11 +221,15 @@ def _level_problems(kpi: Kpi) -> Iterator[KpiError]:
 
 
 def _reference_problems(records: PerformanceRecords, kpi: Kpi,
-                        usernames: Collection[str] | None) -> Iterator[KpiError]:
+                        usernames: Collection[str] | None,
+                        people: Collection[str] | None) -> Iterator[KpiError]:
     if kpi.unit is not None and kpi.unit not in records.units:
         yield KpiError("kpi_unknown_unit", "unit", value=kpi.unit)
     if usernames is not None and kpi.owner and kpi.owner not in usernames:
         yield KpiError("kpi_unknown_owner", "owner", value=kpi.owner)
+    elif isinstance(kpi.owner, str) and (
+            problem := owner_problem(kpi.owner, people, records.kpis.get(kpi.id))):
+        yield problem
     if kpi.parent is not None:
         if kpi.parent not in records.kpis:
             yield KpiError("kpi_unknown_parent", "parent", value=kpi.parent)
@@ -286,11 +308,12 @@ def normalized(records: PerformanceRecords, kpi: Kpi) -> Kpi:
 
 
 def store_kpi(records: PerformanceRecords, kpi: Kpi,
-              usernames: Collection[str] | None = None) -> Kpi:
+              usernames: Collection[str] | None = None,
+              people: Collection[str] | None = None) -> Kpi:
     """Put `kpi` in `records` (in a change) after checking it; a changed standard clears the
     agreement. Raises the first problem (kpi_problems lists them all)."""
     kpi = normalized(records, kpi)
-    if problems := kpi_problems(records, kpi, usernames):
+    if problems := kpi_problems(records, kpi, usernames, people):
         raise problems[0]
     kpi = revised(records.kpis.get(kpi.id), kpi)
     records.kpis[kpi.id] = kpi
@@ -316,13 +339,15 @@ def _changes(before: Kpi | None, after: Kpi) -> dict[str, object]:
 
 
 def create_kpi(data: PerformanceData, user: str, values: Mapping[str, object],
-               usernames: Collection[str] | None = None) -> Kpi:
-    """A new KPI from the editable fields in `values` (code and name at least)."""
+               usernames: Collection[str] | None = None,
+               people: Collection[str] | None = None) -> Kpi:
+    """A new KPI from the editable fields in `values` (code and name at least); its owner one
+    of `people` when given (owner_problem)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise KpiError("kpi_field_unknown", sorted(unknown)[0])
     kpi = Kpi(id=new_record_id(), **values)  # type: ignore[arg-type]
-    kpi = data.change(lambda records: store_kpi(records, kpi, usernames))
+    kpi = data.change(lambda records: store_kpi(records, kpi, usernames, people))
     data.audit.record(user, "kpi_created", kpi=kpi.id, code=kpi.code, **{
         name: value for name, value in _changes(None, kpi).items() if name != "code"})
     return kpi
@@ -330,8 +355,10 @@ def create_kpi(data: PerformanceData, user: str, values: Mapping[str, object],
 
 def update_kpi(data: PerformanceData, user: str, kpi_id: str, values: Mapping[str, object],
                expected_revision: int | None = None,
-               usernames: Collection[str] | None = None) -> Kpi:
-    """Change the editable fields in `values`; any change of the standard clears agreement."""
+               usernames: Collection[str] | None = None,
+               people: Collection[str] | None = None) -> Kpi:
+    """Change the editable fields in `values`; any change of the standard clears agreement.
+    An owner set or changed must be one of `people` when given (owner_problem)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise KpiError("kpi_field_unknown", sorted(unknown)[0])
@@ -339,7 +366,8 @@ def update_kpi(data: PerformanceData, user: str, kpi_id: str, values: Mapping[st
     def change(records: PerformanceRecords) -> tuple[Kpi, Kpi]:
         stored = _get(records, kpi_id)
         check_revision("kpi", kpi_id, stored.revision, expected_revision)
-        return stored, store_kpi(records, replace(stored, **values), usernames)  # type: ignore[arg-type]
+        return stored, store_kpi(records, replace(stored, **values),  # type: ignore[arg-type]
+                                 usernames, people)
 
     before, kpi = data.change(change)
     if changed := _changes(before, kpi):

@@ -475,3 +475,57 @@ def test_a_kpi_a_plan_expects_an_effect_on_is_not_removed(store: Store, org: str
     assert (refused.value.code, refused.value.data["plans"]) == ("kpi_in_plans",
                                                                  ["Fewer returns"])
     assert kpi.id in data.read().kpis
+
+
+# -- the owner is one of the organization's people -----------------------------------------------
+ACCOUNTS = {"ann", "bob", "cy", "outsider"}
+PEOPLE = {"ann": frozenset({OrgRole.MANAGER}), "bob": frozenset({OrgRole.LEADER}),
+          "cy": frozenset({OrgRole.MEMBER})}
+
+
+@pytest.mark.parametrize("owner", ["ann", "bob", "cy", ""])
+def test_an_owner_of_any_organization_role_or_none_is_taken(data: PerformanceData,
+                                                            owner: str) -> None:
+    stored = create_kpi(data, "ann", {"code": "K1", "name": "n", "owner": owner}, ACCOUNTS,
+                        PEOPLE)
+    assert stored.owner == owner
+
+
+def test_an_owner_who_holds_no_role_in_the_organization_is_refused(data: PerformanceData
+                                                                    ) -> None:
+    # An account, but none of the organization's people: they could not open the KPI's
+    # pages to enter its values.
+    with pytest.raises(KpiError) as refused:
+        create_kpi(data, "ann", {"code": "K1", "name": "n", "owner": "outsider"}, ACCOUNTS,
+                   PEOPLE)
+    assert (refused.value.code, refused.value.field, refused.value.data["value"]) == (
+        "kpi_owner_not_member", "owner", "outsider")
+    assert data.read().kpis == {}
+    stored = create_kpi(data, "ann", {"code": "K1", "name": "n", "owner": "cy"}, ACCOUNTS,
+                        PEOPLE)
+    with pytest.raises(KpiError) as refused:
+        update_kpi(data, "ann", stored.id, {"owner": "outsider"}, usernames=ACCOUNTS,
+                   people=PEOPLE)
+    assert refused.value.code == "kpi_owner_not_member"
+    assert data.read().kpis[stored.id].owner == "cy"
+    # No such account at all is said as such.
+    problems = kpi_problems(data.read(), kpi(code="K2", owner="ghost"), ACCOUNTS, PEOPLE)
+    assert [(p.code, p.field) for p in problems] == [("kpi_unknown_owner", "owner")]
+
+
+def test_a_stored_owner_who_has_left_the_organization_stays_editable(data: PerformanceData
+                                                                     ) -> None:
+    # Stored before the rule, or before they lost their role: the KPI is read and edited as
+    # ever; only setting or changing the owner asks for one of the organization's people.
+    stored = create_kpi(data, "ann", {"code": "K1", "name": "n", "owner": "outsider"})
+    assert kpi_problems(data.read(), stored, ACCOUNTS, PEOPLE) == []
+    changed = update_kpi(data, "ann", stored.id, {"name": "renamed", "owner": "outsider"},
+                         usernames=ACCOUNTS, people=PEOPLE)
+    assert (changed.name, changed.owner) == ("renamed", "outsider")
+    moved = update_kpi(data, "ann", stored.id, {"owner": "bob"}, usernames=ACCOUNTS,
+                       people=PEOPLE)
+    assert moved.owner == "bob"
+    with pytest.raises(KpiError) as refused:  # and once changed, not back
+        update_kpi(data, "ann", stored.id, {"owner": "outsider"}, usernames=ACCOUNTS,
+                   people=PEOPLE)
+    assert refused.value.code == "kpi_owner_not_member"
