@@ -28,6 +28,8 @@ _ROW_WORDS = {
     "choice_unknown": "'{value}' is not one of the choices",
     "unknown_code": "there is no KPI '{value}'",
     "unknown_owner": "there is no user '{value}'",
+    "owner_not_member": "'{value}' is not one of this organization's people: add them under "
+                        "the organization's people first, or choose someone who is",
     "unknown_parent": "there is no KPI '{value}' in the file or stored",
     "parent_cycle": "'{value}' is decomposed from this KPI already (a loop)",
     "code_in_file": "given on line {first_line} already",
@@ -90,8 +92,10 @@ def kpis_import(organization_id: str, file: Path, replace_existing: bool, by: st
     organization = _organization(organization_id)
     data = store_of(current_app).organization_data(organization.id)
     usernames = {user.username for user in users_of(current_app).all()}
+    people = store_of(current_app).organizations.members(organization.id)
     try:
-        report = import_file(data, by, file, organization.name, usernames, replace_existing)
+        report = import_file(data, by, file, organization.name, usernames, replace_existing,
+                             people=people)
     except TableFileError as error:
         words = _FILE_WORDS.get(error.code, error.code).format_map(
             {key: (", ".join(value) or "none") if isinstance(value, list) else value

@@ -24,6 +24,7 @@ from .kpis import (
     kpi_problems,
     new_record_id,
     normalized,
+    owner_problem,
     revised,
 )
 from .measurements import MAX_COMMENT_CHARS, Measurement
@@ -46,8 +47,9 @@ _CHOICES: Mapping[str, Callable[[str], object]] = {
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """Why one row was refused. Codes: required, not_a_number (value), not_a_date (value),
-    choice_unknown (value), unknown_code (value), unknown_owner (value), unknown_parent
-    (value), parent_cycle (value), code_in_file (first_line), period_in_file (first_line),
+    choice_unknown (value), unknown_code (value), unknown_owner (value), owner_not_member
+    (value: an account with no role in the organization), unknown_parent (value),
+    parent_cycle (value), code_in_file (first_line), period_in_file (first_line),
     code_stored (value: use replace), period_stored (value: the stored one; use replace),
     and the KpiError and UnitError codes with their data."""
 
@@ -73,18 +75,20 @@ class ImportReport:
 
 def import_file(data: PerformanceData, user: str, path: Path, company_name: str,
                 usernames: Collection[str], replace_existing: bool = False,
-                now: str | None = None) -> ImportReport:
+                now: str | None = None,
+                people: Collection[str] | None = None) -> ImportReport:
     """Import `path` (CSV or XLSX) into the organization's records. Raises TableFileError for
     a file refused as a whole (nothing stored): its codes, and columns_unknown (missing,
     unknown) for a header that has neither the KPI columns nor the measurement columns.
-    `usernames`: the accounts that can own KPIs."""
+    `usernames`: the accounts; `people`: the organization's people (any role in it), one of
+    whom a KPI's owner must be when it is set or changed (kpis.owner_problem)."""
     table = read_table(path)
     columns = set(table.columns) - {""}
     if columns == set(KPI_COLUMNS):
         report = ImportReport(path.name, "kpis")
         rows = _without_duplicates(table.rows, report, "code_in_file")
         data.change(lambda records: _import_kpis(records, rows, report, company_name,
-                                                 usernames, replace_existing))
+                                                 usernames, replace_existing, people))
     elif columns == set(MEASUREMENT_COLUMNS):
         report = ImportReport(path.name, "measurements")
         rows = _without_duplicates(table.rows, report, "period_in_file")
@@ -171,7 +175,7 @@ def _number(text: str) -> float | None:
 
 def _import_kpis(records: PerformanceRecords, rows: list[Row], report: ImportReport,
                  company_name: str, usernames: Collection[str],
-                 replace_existing: bool) -> None:
+                 replace_existing: bool, people: Collection[str] | None = None) -> None:
     candidates: list[_KpiRow] = []
     for row in rows:
         parsed = _parse_kpi_row(row, usernames)
@@ -182,6 +186,9 @@ def _import_kpis(records: PerformanceRecords, rows: list[Row], report: ImportRep
         if stored is not None and not replace_existing:
             report.problems.append(RowProblem(row.line, "code", "code_stored",
                                               {"value": stored.code}))
+            continue
+        if refusal := owner_problem(str(parsed.values["owner"]), people, stored):
+            report.problems.append(_from_kpi_error(records, row.line, refusal))
             continue
         candidates.append(parsed)
     # Each pass stores the candidates on a copy and refuses the rows with problems; a refused
@@ -250,8 +257,8 @@ def _from_kpi_error(records: PerformanceRecords, line: int, error: KpiError) -> 
     data = {key: value for key, value in error.data.items() if key != "field"}
     if error.code == "kpi_parent_cycle":  # the file names parents by code
         data["value"] = records.kpis[str(data["value"])].code
-    code = {"kpi_parent_cycle": "parent_cycle", "kpi_unknown_owner": "unknown_owner"
-            }.get(error.code, error.code)
+    code = {"kpi_parent_cycle": "parent_cycle", "kpi_unknown_owner": "unknown_owner",
+            "kpi_owner_not_member": "owner_not_member"}.get(error.code, error.code)
     return RowProblem(line, error.field or "code", code, data)
 
 

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 from assessor import table_files
+from assessor.access import OrgRole
 from assessor.kpis import Direction, Frequency, find_code
 from assessor.performance import PerformanceRecords
 from assessor.storage import files
@@ -40,7 +41,9 @@ def kpi_row(code: str, unit: str = "", parent: str = "", owner: str = "ann",
 @pytest.fixture
 def org(store: Store, users: Users) -> str:
     users.create("ann", "Ann", "correct horse battery")
-    return gen_organization(store, "Harbour Foods").id
+    organization = gen_organization(store, "Harbour Foods").id
+    store.organizations.add_member(organization, "ann", OrgRole.MEMBER)  # owners are its people
+    return organization
 
 
 def write(tmp_path: Path, name: str, *lines: str) -> Path:
@@ -109,6 +112,27 @@ def test_refused_rows_are_reported_and_the_good_ones_kept(
     records = store.organization_data(org).read()
     assert [kpi.code for kpi in records.kpis.values()] == ["OK1"]
     assert find_path(records, "Plant") is None and find_path(records, "Ghost") is None
+
+
+def test_an_owner_who_is_none_of_the_organizations_people_is_refused(
+        runner: FlaskCliRunner, store: Store, users: Users, org: str, tmp_path: Path) -> None:
+    users.create("bea", "Bea", "correct horse battery")  # an account, no role in Harbour Foods
+    kept = gen_kpi(store, org, "OLD1", owner="bea")  # stored before the rule: stays hers
+    path = write(tmp_path, "kpis.csv", KPI_HEADER, kpi_row("OK1"), kpi_row("NEW1", owner="bea"),
+                 kpi_row("OLD1", owner="bea", target="97"), kpi_row("OLD2", owner="bea"))
+    gen_kpi(store, org, "OLD2", owner="ann")
+    result = run(runner, "import", org, str(path), "--replace")
+    assert result.exit_code == 1
+    reason = ("is not one of this organization's people: add them under the organization's "
+              "people first, or choose someone who is")
+    assert f"{path}:3: owner: 'bea' {reason}" in result.output
+    assert f"{path}:5: owner: 'bea' {reason}" in result.output  # changed to her: refused
+    assert ":4:" not in result.output  # her own KPI, replaced with her as owner
+    assert "1 KPI(s) created, 1 replaced, 2 row(s) refused" in result.output
+    records = store.organization_data(org).read()
+    assert find_code(records, "NEW1") is None
+    assert (records.kpis[kept.id].owner, records.kpis[kept.id].target) == ("bea", 97.0)
+    assert find_code(records, "OLD2").owner == "ann"  # type: ignore[union-attr]
 
 
 def test_a_stored_code_is_replaced_only_when_asked(
