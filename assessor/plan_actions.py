@@ -37,8 +37,11 @@ ACTION_FIELDS = ("text", "owner", "due", "status")
 OWN_ACTION_FIELDS = frozenset({"status"})  # what an action's owner changes on their own
 
 
-def checked_action(action: PlanAction, usernames: frozenset[str] | None) -> PlanAction:
-    """The action with its text trimmed, or its first problem raised."""
+def checked_action(action: PlanAction, usernames: frozenset[str] | None,
+                   stored: PlanAction | None = None) -> PlanAction:
+    """The action with its text trimmed, or its first problem raised. Its owner is one of
+    `usernames` (the organization's people; None: not checked) when set or changed; an owner
+    kept as `stored` (None: a new action) stays, even one who has left the organization."""
     text = action.text.strip() if isinstance(action.text, str) else action.text
     owner = action.owner.strip() if isinstance(action.owner, str) else action.owner
     if not isinstance(text, str) or not text:
@@ -47,7 +50,8 @@ def checked_action(action: PlanAction, usernames: frozenset[str] | None) -> Plan
         raise PlanError("plan_field_too_long", "text", limit=MAX_TEXT_CHARS)
     if not isinstance(owner, str) or len(owner) > MAX_USERNAME_CHARS:
         raise PlanError("plan_field_too_long", "owner", limit=MAX_USERNAME_CHARS)
-    if usernames is not None and owner and owner not in usernames:
+    if usernames is not None and owner and owner not in usernames \
+            and not (stored is not None and owner == stored.owner):
         raise PlanError("plan_user_unknown", "owner", value=owner)
     due = action.due or None
     if due is not None and not is_iso_date(due):
@@ -105,7 +109,8 @@ def update_action(data: PerformanceData, user: str, roles: frozenset[OrgRole], p
         stored = plan.action(action_id)
         _require_actor(plan, stored, user, roles, set(values) <= OWN_ACTION_FIELDS)
         _require_open(plan, ACTIONS_OPEN)
-        action = checked_action(replace(stored, **values), usernames)  # type: ignore[arg-type]
+        action = checked_action(replace(stored, **values),  # type: ignore[arg-type]
+                                usernames, stored)
         return replace(plan, actions=tuple(action if a.id == action_id else a
                                            for a in plan.actions))
 

@@ -37,7 +37,8 @@ class PlanError(DomainError):
     plan_too_many_whys (limit), plan_fishbone_heading_unknown (value), plan_item_invalid
     (value), plan_ofi_invalid (value), plan_ofi_unknown (value: no OFI of that consensus),
     plan_kpi_unknown (value), plan_effect_invalid (value), plan_not_a_number (value),
-    plan_date_invalid (value), plan_user_unknown (value), plan_sponsor_not_leader (value),
+    plan_date_invalid (value), plan_user_unknown (value: not one of the organization's people,
+    who alone open its plans), plan_sponsor_not_leader (value),
     plan_locked (state: content is edited only in a draft, a draft removed only when never
     submitted), plan_not_allowed (user, who: the roles that may, 'owner' for the plan's owner,
     'action_owner' for an action's), plan_transition_refused (from, to, allowed),
@@ -294,7 +295,8 @@ CONTENT = ("title", "objective", "owner", "sponsor", "ofis", "source_kpi", "item
 @dataclass(frozen=True, slots=True)
 class People:
     """Who may be named on a plan (None: not checked): the organization's usernames, and its
-    leaders for the sponsor."""
+    leaders for the sponsor. A plan's owner, sponsor and actions' owners must be of them when
+    set or changed; one kept as stored stays, even after leaving the organization."""
 
     usernames: Collection[str] | None = None
     leaders: Collection[str] | None = None
@@ -382,7 +384,7 @@ def plan_problems(records: PerformanceRecords, plan: Plan, people: People = Peop
     if plan.source_kpi is not None and plan.source_kpi not in records.kpis:
         problems.append(PlanError("plan_kpi_unknown", "source_kpi", value=plan.source_kpi))
     problems.extend(_effect_problems(records, plan.effects))
-    problems.extend(_people_problems(plan, people))
+    problems.extend(_people_problems(plan, people, records.plans.get(plan.id)))
     return problems
 
 
@@ -403,14 +405,20 @@ def _effect_problems(records: PerformanceRecords, effects: Iterable[ExpectedEffe
     return problems
 
 
-def _people_problems(plan: Plan, people: People) -> list[PlanError]:
+def _people_problems(plan: Plan, people: People, stored: Plan | None) -> list[PlanError]:
+    """The owner and the sponsor are of the organization's people (the sponsor a leader) when
+    set or changed; as `stored` (None: a new plan) they stay, so an old plan stays editable."""
+    def kept(name: str) -> bool:
+        return stored is not None and getattr(stored, name) == getattr(plan, name)
+
     problems = []
     if people.usernames is not None:
         for name in ("owner", "sponsor"):
             value = getattr(plan, name)
-            if value and value not in people.usernames:
+            if value and value not in people.usernames and not kept(name):
                 problems.append(PlanError("plan_user_unknown", name, value=value))
-    if people.leaders is not None and plan.sponsor and plan.sponsor not in people.leaders:
+    if people.leaders is not None and plan.sponsor and plan.sponsor not in people.leaders \
+            and not kept("sponsor"):
         problems.append(PlanError("plan_sponsor_not_leader", "sponsor", value=plan.sponsor))
     return problems
 

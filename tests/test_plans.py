@@ -500,3 +500,52 @@ def test_plan_rights_by_organization_role() -> None:
     assert not may_edit_plan("bob", MEMBER, "ann") and not may_edit_plan("lee", LEADER, "ann")
     assert not may_edit_plan("", MEMBER, "") and not may_edit_plan("ann", NOBODY, "ann")
     assert may_decide_plans(LEADER) and not may_decide_plans(MANAGER | MEMBER)
+
+
+# -- the people named on a plan are the organization's -------------------------------------------
+PEOPLE = People(usernames={"mgr", "ann", "lee"}, leaders={"lee"})  # "gone" holds no role
+
+
+def test_owners_and_action_owners_are_of_the_organizations_people(data: PerformanceData
+                                                                   ) -> None:
+    # Someone of no role in the organization could not open the plan they would own.
+    for values in ({"owner": "gone"}, {"owner": "ann", "sponsor": "gone"}):
+        with pytest.raises(PlanError) as refused:
+            create_plan(data, "mgr", MANAGER, {"title": "T", **values}, people=PEOPLE)
+        assert (refused.value.code, refused.value.data["value"]) == ("plan_user_unknown",
+                                                                     "gone")
+    plan = create_plan(data, "mgr", MANAGER, {"title": "T", "owner": "ann"}, people=PEOPLE)
+    with pytest.raises(PlanError) as refused:
+        update_plan(data, "mgr", MANAGER, plan.id, {"owner": "gone"}, people=PEOPLE)
+    assert (refused.value.code, refused.value.field) == ("plan_user_unknown", "owner")
+    usernames = frozenset(PEOPLE.usernames or ())
+    with pytest.raises(PlanError) as refused:
+        add_action(data, "mgr", MANAGER, plan.id, "Map it", "gone", None, usernames)
+    assert (refused.value.code, refused.value.field) == ("plan_user_unknown", "owner")
+    action = add_action(data, "mgr", MANAGER, plan.id, "Map it", "ann", None, usernames)
+    with pytest.raises(PlanError) as refused:
+        update_action(data, "mgr", MANAGER, plan.id, action.id, {"owner": "gone"}, usernames)
+    assert refused.value.code == "plan_user_unknown"
+    assert get_plan(data.read(), plan.id).owner == "ann"
+    assert get_plan(data.read(), plan.id).action(action.id).owner == "ann"
+
+
+def test_a_plan_whose_people_have_left_the_organization_stays_editable(
+        data: PerformanceData) -> None:
+    # Named before they lost their role (or before the check): the plan and its actions are
+    # edited as ever; only naming someone anew asks for one of the organization's people.
+    plan = create_plan(data, "mgr", MANAGER, {"title": "T", "owner": "gone",
+                                              "sponsor": "old"})
+    action = add_action(data, "mgr", MANAGER, plan.id, "Map it", "gone", None)
+    usernames = frozenset(PEOPLE.usernames or ())
+    edited = update_plan(data, "mgr", MANAGER, plan.id,
+                         {"title": "Renamed", "owner": "gone", "sponsor": "old"},
+                         people=PEOPLE)
+    assert (edited.title, edited.owner, edited.sponsor) == ("Renamed", "gone", "old")
+    changed = update_action(data, "mgr", MANAGER, plan.id, action.id,
+                            {"text": "Map the process", "owner": "gone"}, usernames)
+    assert (changed.text, changed.owner) == ("Map the process", "gone")
+    update_plan(data, "mgr", MANAGER, plan.id, {"owner": "ann"}, people=PEOPLE)
+    with pytest.raises(PlanError) as refused:  # and once changed, not back
+        update_plan(data, "mgr", MANAGER, plan.id, {"owner": "gone"}, people=PEOPLE)
+    assert refused.value.code == "plan_user_unknown"
