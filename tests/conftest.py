@@ -1,7 +1,9 @@
 """Shared fixtures: an app on a data folder in tmp_path, users, sign-in, client, runner, store.
 
 `client` is signed in as COORDINATOR, who coordinates the `assessment` fixture's assessment;
-`sign_in` makes a client for any other user.
+`sign_in` makes a client for any other user. `org` and `data` are an organization in `store`
+and its performance records; the domain's tests, which run without Flask, take them on
+`domain_store` by overriding `store` with it.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from assessor.demo import load_demo
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.organizations import AssessmentRecord
 from assessor.paths import criteria_dir
+from assessor.repositories import PerformanceData
 from assessor.storage.store import Store
 from assessor.team import add_role, assign
 from assessor.users import Users
-from tests.factories import gen_assessment
+from tests.factories import gen_assessment, gen_organization
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -96,6 +99,25 @@ def csrf_app(tmp_path: Path) -> Flask:
 @pytest.fixture
 def store(app: Flask) -> Store:
     return app.extensions[STORE_KEY]
+
+
+@pytest.fixture
+def domain_store(tmp_path: Path) -> Store:
+    """A store on a data folder in tmp_path without an app: a module of domain tests, free of
+    Flask, makes it its `store` (a fixture `store` that returns it)."""
+    return Store(tmp_path / "data")
+
+
+@pytest.fixture
+def org(store: Store) -> str:
+    """The id of an organization in `store` ("Test Works Ltd.", no members)."""
+    return gen_organization(store).id
+
+
+@pytest.fixture
+def data(store: Store, org: str) -> PerformanceData:
+    """The performance records (units, strategy, KPIs, plans) of `org`."""
+    return store.organization_data(org)
 
 
 @pytest.fixture

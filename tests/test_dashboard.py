@@ -5,7 +5,6 @@ and its change, and what a person must write or score."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -31,7 +30,7 @@ from assessor.review import Review, submit
 from assessor.storage.store import Store
 from assessor.targets import set_targets
 from assessor.team import add_role, assign
-from tests.factories import FRAMEWORK_FILE, gen_assessment, gen_kpi, gen_organization, gen_plan
+from tests.factories import FRAMEWORK_FILE, gen_assessment, gen_kpi, gen_plan
 
 MANAGER = frozenset({OrgRole.MANAGER})
 NOW = "2026-02-01T09:00:00+00:00"
@@ -39,13 +38,9 @@ F = Frequency
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
-
-
-@pytest.fixture
-def org(store: Store) -> str:
-    return gen_organization(store).id
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 def d(text: str) -> date:

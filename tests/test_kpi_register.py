@@ -4,7 +4,6 @@ a comment), the strategy map's status marks, and KPIs as evidence for results it
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,24 +14,15 @@ from assessor.measurements import Measurement, add_measurement
 from assessor.repositories import PerformanceData
 from assessor.storage.store import Store
 from assessor.strategy import Perspective, add_objective
-from tests.factories import gen_kpi, gen_organization, gen_unit
+from tests.factories import gen_kpi, gen_unit
 
 TODAY = date(2026, 1, 1)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
-
-
-@pytest.fixture
-def org(store: Store) -> str:
-    return gen_organization(store).id
-
-
-@pytest.fixture
-def data(store: Store, org: str) -> PerformanceData:
-    return store.organization_data(org)
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -56,7 +55,7 @@ from assessor.plans import ExpectedEffect
 from assessor.repositories import PerformanceData
 from assessor.storage.store import Store
 from assessor.strategy import Perspective, add_objective
-from tests.factories import gen_kpi, gen_organization, gen_plan, gen_unit
+from tests.factories import gen_kpi, gen_plan, gen_unit
 
 TODAY = date(2026, 1, 1)
 MANAGER, LEADER, MEMBER = (frozenset({OrgRole.MANAGER}), frozenset({OrgRole.LEADER}),
@@ -64,18 +63,9 @@ MANAGER, LEADER, MEMBER = (frozenset({OrgRole.MANAGER}), frozenset({OrgRole.LEAD
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
-
-
-@pytest.fixture
-def org(store: Store) -> str:
-    return gen_organization(store).id
-
-
-@pytest.fixture
-def data(store: Store, org: str) -> PerformanceData:
-    return store.organization_data(org)
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 def kpi(**values: object) -> Kpi:

@@ -5,7 +5,6 @@ drafts from consensus OFIs (kept by id, read back after an edit) or from a red K
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,7 @@ from assessor.plan_sources import draft_from_kpi, draft_from_ofis, ofi_texts
 from assessor.plans import ExpectedEffect, OfiRef, PlanError, PlanState, create_plan
 from assessor.statements import Statement
 from assessor.storage.store import Store
-from tests.factories import gen_assessment, gen_kpi, gen_organization, gen_plan
+from tests.factories import gen_assessment, gen_kpi, gen_plan
 
 S = PlanState
 MEMBER = frozenset({OrgRole.MEMBER})
@@ -35,13 +34,9 @@ NOW = "2026-02-01T09:00:00+00:00"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
-
-
-@pytest.fixture
-def org(store: Store) -> str:
-    return gen_organization(store).id
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 def test_plans_by_item_of_the_cycle_their_ofis_came_from(store: Store, org: str) -> None:

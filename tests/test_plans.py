@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -44,7 +43,7 @@ from assessor.plans import (
 )
 from assessor.repositories import PerformanceData
 from assessor.storage.store import Store
-from tests.factories import gen_kpi, gen_organization, gen_plan
+from tests.factories import gen_kpi, gen_plan
 
 S = PlanState
 MANAGER, LEADER, MEMBER = (frozenset({OrgRole.MANAGER}), frozenset({OrgRole.LEADER}),
@@ -55,18 +54,9 @@ NOW = "2026-02-01T09:00:00+00:00"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
-
-
-@pytest.fixture
-def org(store: Store) -> str:
-    return gen_organization(store).id
-
-
-@pytest.fixture
-def data(store: Store, org: str) -> PerformanceData:
-    return store.organization_data(org)
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 def trail(data: PerformanceData) -> list[str]:

@@ -3,8 +3,6 @@ balanced-scorecard warnings as data, never blocking."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assessor.kpis import create_kpi
@@ -23,16 +21,15 @@ from assessor.strategy import (
     unlink_objectives,
     update_objective,
 )
-from tests.factories import gen_organization
 
 F, C, P, L = (Perspective.FINANCIAL, Perspective.CUSTOMER, Perspective.INTERNAL_PROCESS,
               Perspective.LEARNING_GROWTH)
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> PerformanceData:
-    store = Store(tmp_path / "data")
-    return store.organization_data(gen_organization(store).id)
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 def test_strategy_is_set_revised_and_audited(data: PerformanceData) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assessor.kpis import create_kpi, remove_kpi
@@ -22,13 +20,12 @@ from assessor.units import (
     unit_tree,
     update_unit,
 )
-from tests.factories import gen_organization
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> PerformanceData:
-    store = Store(tmp_path / "data")
-    return store.organization_data(gen_organization(store).id)
+def store(domain_store: Store) -> Store:
+    """The domain alone, without an app (conftest's `org` and `data` are in it)."""
+    return domain_store
 
 
 @pytest.fixture
