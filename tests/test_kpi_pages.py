@@ -335,6 +335,61 @@ def test_edit_clears_agreement_when_the_standard_changes(manager: FlaskClient, o
         org.url(f"{kpi.id}/edit")).status_code == 403
 
 
+OUTSIDER_REFUSED = ("Out Sider (outsider) is not one of this organization's people: add them "
+                    "under the organization's people first, or choose someone who is.")
+
+
+def owner_options(body: str) -> list[str]:
+    select = re.search(r'<select id="f-owner" name="owner"[^>]*>(.*?)</select>', body, re.S)
+    assert select, "the owner is chosen from a list"
+    return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+
+def test_the_owner_is_chosen_among_the_organizations_people(manager: FlaskClient,
+                                                            org: Org) -> None:
+    # Anyone holding a role in the organization (manager, leader, member), or no owner;
+    # "outsider" has an account but no role here, so could not open the KPI's pages.
+    options = owner_options(page(manager, org.url("new")))
+    assert options[0] == "" and sorted(options[1:]) == sorted(
+        [COORDINATOR, "owner", "teamlead", "member", "leader"])
+    assert "no owner" in page(manager, org.url("new"))
+
+
+def test_an_owner_who_is_none_of_the_organizations_people_is_refused_on_the_form(
+        manager: FlaskClient, org: Org, store: Store) -> None:
+    response = manager.post(org.url("new"), data=kpi_form(
+        owner="outsider", definition="What we typed"))
+    body = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert OUTSIDER_REFUSED in body
+    assert re.search(r'<select id="f-owner" name="owner" aria-invalid="true"', body)
+    assert body.count('aria-invalid="true"') == 1
+    assert "What we typed" in body and 'value="N1"' in body  # the typing is kept
+    assert '<option value="outsider" selected>Out Sider</option>' in body
+    assert len(store.organization_data(org.id).read().kpis) == 4
+    # Changing a KPI's owner to them is refused the same way.
+    edit = manager.post(org.url(f"{org.other.id}/edit"), data=kpi_form(
+        code="O1", name="Scrap rate", owner="outsider", revision=str(org.other.revision)))
+    assert edit.status_code == 400 and OUTSIDER_REFUSED in html.unescape(
+        edit.get_data(as_text=True))
+    assert store.organization_data(org.id).read().kpis[org.other.id].owner == ""
+
+
+def test_a_kpi_whose_owner_has_left_the_organization_is_shown_and_edited(
+        manager: FlaskClient, org: Org, store: Store) -> None:
+    kept = gen_kpi(store, org.id, "X1", name="Old KPI", owner="outsider")  # before the rule
+    assert "Old KPI" in page(manager, org.url(kept.id))
+    body = html.unescape(page(manager, org.url(f"{kept.id}/edit")))
+    assert '<option value="outsider" selected>Out Sider</option>' in body
+    assert ("Out Sider is not one of this organization's people, so they cannot open this "
+            "KPI or enter its values.") in body
+    response = manager.post(org.url(f"{kept.id}/edit"), data=kpi_form(
+        code="X1", name="Old KPI renamed", owner="outsider", revision=str(kept.revision)))
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    stored = store.organization_data(org.id).read().kpis[kept.id]
+    assert (stored.name, stored.owner) == ("Old KPI renamed", "outsider")
+
+
 def test_remove_asks_first_and_refuses_a_parent(manager: FlaskClient, org: Org,
                                                 store: Store) -> None:
     asked = manager.post(org.url(f"{org.east.id}/remove"))
@@ -388,6 +443,22 @@ def test_import_of_kpis_and_a_refused_file(manager: FlaskClient, org: Org,
         refused.get_data(as_text=True)
     assert sign_in_client(manager.application, "owner").get(org.url("import")).status_code \
         == 403
+
+
+def test_import_refuses_an_owner_who_is_none_of_the_organizations_people(
+        manager: FlaskClient, org: Org, store: Store) -> None:
+    header = ("code,name,unit,parent,perspective,direction,measure_unit,baseline,baseline_date,"
+              "target,target_date,amber,band_low,band_high,frequency,owner,definition,"
+              "data_source\n")
+    rows = ("W1,Web orders,,,customer,up,%,1,2025-01-01,5,2026-12-31,,,,monthly,outsider,,\n"
+            "W2,Web returns,,,customer,up,%,1,2025-01-01,5,2026-12-31,,,,monthly,member,,\n")
+    body = html.unescape(upload(manager, org, "kpis.csv", (header + rows).encode())
+                         .get_data(as_text=True))
+    assert ("kpis.csv:2: owner: 'outsider' is not one of this organization's people: add them "
+            "under the organization's people first, or choose someone who is") in body
+    assert "1 KPI created" in body
+    codes = {kpi.code for kpi in store.organization_data(org.id).read().kpis.values()}
+    assert "W2" in codes and "W1" not in codes
 
 
 def test_import_of_an_xlsx_file(manager: FlaskClient, org: Org, store: Store) -> None:

@@ -492,3 +492,58 @@ def test_a_draft_never_submitted_is_removed_a_returned_one_stays(
     assert refused.status_code == 400
     assert "A plan a leader has seen is kept" in refused.get_data(as_text=True)
     assert stored(store, world, returned.id).title == "Returned"
+
+
+# -- the people named on a plan ---------------------------------------------------------------
+OUTSIDER_REFUSED = ("Outsider (outsider) is not one of this organization's people: add them "
+                    "under the organization's people first, or choose someone who is.")
+
+
+def owner_choices(body: str) -> list[str]:
+    select = re.search(r'<select id="plan-owner" name="owner"[^>]*>(.*?)</select>', body, re.S)
+    return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+
+def test_a_plans_owner_is_chosen_among_the_organizations_people(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    client = as_user(COORDINATOR)
+    assert sorted(owner_choices(page(client, plan_url(world, "new")))) == sorted(
+        ["", COORDINATOR, "leader", "owner", "doer"])  # "outsider" holds no role here
+    response = client.post(plan_url(world, "new"), data=new_plan_form(
+        owner="outsider", objective="Kept objective text"))
+    body = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert OUTSIDER_REFUSED in body and "Kept objective text" in body
+    assert not store.organization_data(world.organization_id).read().plans
+    plan = gen_plan(store, world.organization_id, owner="owner")
+    refused = client.post(plan_url(world, plan.id, "/actions/A1"),
+                          data={"text": "Map the process", "owner": "outsider", "due": ""})
+    assert refused.status_code == 400 and OUTSIDER_REFUSED in unescape(
+        refused.get_data(as_text=True))
+    assert stored(store, world, plan.id).action("A1").owner == "owner"
+
+
+def test_a_plan_whose_owner_has_left_the_organization_is_shown_and_edited(
+        world: AssessmentRecord, as_user: Callable[[str], FlaskClient], store: Store) -> None:
+    # Named before they lost their role: the plan reads and edits as ever, and says so.
+    plan = gen_plan(store, world.organization_id, owner="outsider")  # A1 is theirs too
+    client = as_user(COORDINATOR)
+    shown = unescape(page(client, plan_url(world, plan.id)))
+    assert shown.count("not one of this organization's people: they cannot open this plan") \
+        == 2  # beside the plan's owner and the action's
+    assert re.search(r'<option value="outsider" selected>Outsider</option></select>', shown)
+    form = unescape(page(client, plan_url(world, plan.id, "/edit")))
+    assert '<option value="outsider" selected>Outsider</option>' in form
+    assert "Outsider is not one of this organization's people, so they cannot open this " \
+        "plan." in form
+    edited = client.post(plan_url(world, plan.id, "/edit"), data=new_plan_form(
+        title="Renamed plan", owner="outsider", revision=str(plan.revision)))
+    assert edited.status_code == 302, edited.get_data(as_text=True)[:3000]
+    action = client.post(plan_url(world, plan.id, "/actions/A1"),
+                         data={"text": "Map the whole process", "owner": "outsider",
+                               "due": "2026-03-31"})
+    assert action.status_code == 302, action.get_data(as_text=True)[:3000]
+    kept = stored(store, world, plan.id)
+    assert (kept.title, kept.owner) == ("Renamed plan", "outsider")
+    assert (kept.action("A1").text, kept.action("A1").owner) == ("Map the whole process",
+                                                                  "outsider")

@@ -209,6 +209,11 @@ def _usernames() -> set[str]:
     return {user.username for user in users().all()}
 
 
+def _people(pages: Pages) -> Mapping[str, Any]:
+    """The organization's people (any role in it), by username: the KPI owners to choose."""
+    return store().organizations.members(pages.ctx.organization.id)
+
+
 # -- the register and the tree -------------------------------------------------------------------
 def _choice(kind: type, raw: str) -> Any:
     try:
@@ -488,8 +493,10 @@ def _values_from(form: Mapping[str, Any]) -> dict[str, object]:
     return values
 
 
-def _form_choices(records: PerformanceRecords, kpi_id: str | None) -> dict[str, Any]:
+def _form_choices(records: PerformanceRecords, kpi_id: str | None,
+                  people: Mapping[str, Any]) -> dict[str, Any]:
     framework = framework_named(RESULTS_FRAMEWORK)
+    names = display_names()
     return {
         "units": [("" if unit.parent is None else unit.id, ("— " * depth) + unit.name)
                   for unit, depth in unit_tree(records)] or [("", _("the company"))],
@@ -498,15 +505,22 @@ def _form_choices(records: PerformanceRecords, kpi_id: str | None) -> dict[str, 
         "objectives": sorted(((o.id, o.name, o.perspective) for o in records.objectives.values()),
                              key=lambda o: (o[2].value, o[1].casefold())),
         "items": [item for item in framework.items if item.id.startswith("4.7.")],
-        "people": sorted(display_names().items()),
+        "people": sorted(((name, names.get(name, name)) for name in people),
+                         key=lambda pair: pair[1].casefold()),
     }
 
 
 def _form_page(pages: Pages, kpi: Kpi | None, values: Mapping[str, object],
                errors: Mapping[str, list[str]] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    people = _people(pages)
+    owner = values.get("owner") or ""
+    # An owner who is none of the organization's people (a KPI stored before the rule, or
+    # one typed): kept as a choice of its own, and said beside the field.
+    outsider = str(owner) if owner and owner not in people else ""
     return render_template(
         "kpi_form.html", ctx=pages.ctx, kpi=kpi, values=values, errors=errors or {},
-        choices=_form_choices(pages.records, kpi.id if kpi else None), form=Form(),
+        choices=_form_choices(pages.records, kpi.id if kpi else None, people), form=Form(),
+        outsider=outsider, outsider_name=display_names().get(outsider, outsider),
         directions=DIRECTION_LABELS, frequencies=FREQUENCY_LABELS,
         perspectives=PERSPECTIVE_LABELS), status
 
@@ -518,9 +532,10 @@ def _stored_values(kpi: Kpi) -> dict[str, object]:
 def _problems(pages: Pages, candidate: Kpi) -> dict[str, list[str]]:
     """The domain's objections to the KPI as typed, by field ('' for the KPI as a whole)."""
     errors: dict[str, list[str]] = {}
+    names = display_names()
     for problem in kpi_problems(pages.records, normalized(pages.records, candidate),
-                                _usernames()):
-        errors.setdefault(problem.field or "", []).append(kpi_error(problem))
+                                _usernames(), _people(pages)):
+        errors.setdefault(problem.field or "", []).append(kpi_error(problem, names))
     return errors
 
 
@@ -528,7 +543,7 @@ def _refused(error: KpiError | StaleRecord) -> dict[str, list[str]]:
     if isinstance(error, StaleRecord):
         return {"": [_("Someone changed this KPI while you edited it. Their change is kept; "
                        "yours is below: open the KPI again and make it once more.")]}
-    return {error.field or "": [kpi_error(error)]}
+    return {error.field or "": [kpi_error(error, display_names())]}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -541,7 +556,7 @@ def new(organization_id: str):  # type: ignore[no-untyped-def]
     errors = _problems(pages, Kpi(id="", **values))  # type: ignore[arg-type]
     if not errors:
         try:
-            kpi = create_kpi(pages.data, pages.username, values, _usernames())
+            kpi = create_kpi(pages.data, pages.username, values, _usernames(), _people(pages))
         except (KpiError, StaleRecord) as error:
             errors = _refused(error)
         else:
@@ -563,7 +578,7 @@ def edit(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
         try:
             changed = update_kpi(pages.data, pages.username, kpi.id, values,
                                  expected_revision=int(revision) if revision.isdigit() else None,
-                                 usernames=_usernames())
+                                 usernames=_usernames(), people=_people(pages))
         except (KpiError, StaleRecord) as error:
             errors = _refused(error)
         else:
@@ -626,7 +641,8 @@ def import_page(organization_id: str):  # type: ignore[no-untyped-def]
         try:
             report = import_file(pages.data, pages.username, path, pages.ctx.organization.name,
                                  _usernames(),
-                                 replace_existing=request.form.get("replace") == "yes")
+                                 replace_existing=request.form.get("replace") == "yes",
+                                 people=_people(pages))
         except TableFileError as error:
             return _import_page(pages, error=_("%(file)s: %(reason)s Nothing was stored.",
                                                file=name, reason=import_file_error(error)),

@@ -49,6 +49,13 @@ def _names(data: Mapping[str, Any]) -> dict[str, Any]:
     return named
 
 
+def person_named(username: object, names: Mapping[str, str] | None) -> str:
+    """A person as a sentence names them: 'Olive Owner (owner)', or 'owner' in quotes when
+    their name is not known."""
+    name = (names or {}).get(str(username), "")
+    return f"{name} ({username})" if name and name != username else f"'{username}'"
+
+
 def worded(sentences: Mapping[str, Any], error: DomainError) -> str:
     return _worded(sentences, error.code, **_names(error.data))
 
@@ -459,6 +466,9 @@ KPI_ERRORS = {
     "kpi_stretch_short": _l("A stretch target of %(value)s falls short of the target."),
     "kpi_unknown_unit": _l("That unit no longer exists; choose another."),
     "kpi_unknown_owner": _l("There is no user '%(value)s'."),
+    "kpi_owner_not_member": _l("%(name)s is not one of this organization's people: add them "
+                               "under the organization's people first, or choose someone "
+                               "who is."),
     "kpi_unknown_parent": _l("That KPI no longer exists; choose another."),
     "kpi_parent_cycle": _l("That KPI is decomposed from this one already: choosing it would "
                            "make a loop."),
@@ -473,8 +483,11 @@ KPI_ERRORS = {
 }
 
 
-def kpi_error(error: DomainError) -> str:
+def kpi_error(error: DomainError, names: Mapping[str, str] | None = None) -> str:
+    """A refused KPI change in words; `names` gives people's names by username (a person the
+    sentence names is called so, else by username)."""
     data = dict(error.data)
+    data["name"] = person_named(data.get("value"), names)
     for listed in ("children", "plans"):
         if isinstance(data.get(listed), list | tuple):
             data[listed] = ", ".join(data[listed])
@@ -536,6 +549,8 @@ IMPORT_ROW_PROBLEMS = {
     "choice_unknown": _l("'%(value)s' is not one of the choices"),
     "unknown_code": _l("there is no KPI '%(value)s'"),
     "unknown_owner": _l("there is no user '%(value)s'"),
+    "owner_not_member": _l("'%(value)s' is not one of this organization's people: add them "
+                           "under the organization's people first, or choose someone who is"),
     "unknown_parent": _l("there is no KPI '%(value)s' in the file or stored"),
     "parent_cycle": _l("'%(value)s' is decomposed from this KPI already (a loop)"),
     "code_in_file": _l("given on line %(first_line)s already"),
@@ -631,7 +646,9 @@ PLAN_ERRORS = {
     "plan_effect_invalid": _l("An expected effect is not valid."),
     "plan_not_a_number": _l("'%(value)s' is not a number."),
     "plan_date_invalid": _l("'%(value)s' is not a date (YYYY-MM-DD)."),
-    "plan_user_unknown": _l("'%(value)s' is no one of this organization."),
+    "plan_user_unknown": _l("%(name)s is not one of this organization's people: add them "
+                            "under the organization's people first, or choose someone who "
+                            "is."),
     "plan_sponsor_not_leader": _l("The sponsor is one of the organization's leaders; "
                                   "'%(value)s' is not."),
     "plan_locked": _l("The plan is %(state)s: what is planned is changed only while it is a "
@@ -659,8 +676,9 @@ def _alternatives(words: list[str]) -> str:
     return format_list(words, style="or", locale=locale) if words else ""
 
 
-def plan_error(error: DomainError) -> str:
-    """A refused plan change or move, in words (states and roles in the reader's language)."""
+def plan_error(error: DomainError, names: Mapping[str, str] | None = None) -> str:
+    """A refused plan change or move, in words (states and roles in the reader's language;
+    a person by their name in `names` where given)."""
     def state(value: object) -> str:
         try:
             return str(PLAN_STATE_NAMES[value])  # type: ignore[index]
@@ -668,6 +686,7 @@ def plan_error(error: DomainError) -> str:
             return str(value)
 
     data = dict(error.data)
+    data["name"] = person_named(data.get("value"), names)
     field = data.get("field")
     data["field"] = str(PLAN_FIELD_NAMES.get(field, field)) if field else ""
     for key in ("state", "from", "to"):

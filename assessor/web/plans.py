@@ -302,6 +302,10 @@ def _form_page(pages: Pages, plan: Plan | None, values: Mapping[str, Any],
     people = people_of(members)
     refs = tuple(sources.get("ofis") or ())  # type: ignore[call-overload]
     kpi_id = sources.get("source_kpi")
+    # An owner or sponsor kept from the stored plan (or typed) who is none of the choices
+    # stays a choice of its own; an owner who is none of the organization's people is said.
+    owner, sponsor = (str(values.get(name) or "") for name in ("owner", "sponsor"))
+    outsider = owner if owner and owner not in (people.usernames or ()) else ""
     return render_template(
         "plan_form.html", ctx=pages.ctx, plan=plan, values=values, errors=errors or {},
         form=Form(), ofis=shown_ofis(refs), refs=refs,
@@ -310,6 +314,9 @@ def _form_page(pages: Pages, plan: Plan | None, values: Mapping[str, Any],
                       key=lambda pair: pair[1].casefold()),
         leaders=sorted(((name, names.get(name, name)) for name in people.leaders or ()),
                        key=lambda pair: pair[1].casefold()),
+        outsider=outsider, outsider_name=names.get(outsider, outsider),
+        other_sponsor=sponsor if sponsor and sponsor not in (people.leaders or ()) else "",
+        other_sponsor_name=names.get(sponsor, sponsor),
         kpis=sorted(pages.records.kpis.values(), key=lambda kpi: kpi.code.casefold()),
         rows=int(values.get("effect_rows") or EFFECT_ROWS), why_fields=WHY_FIELDS,
         words=_words(), headings=list(FishboneHeading)), status
@@ -322,7 +329,7 @@ def _refusal_status(error: DomainError) -> int:
 
 def _refused(error: DomainError) -> dict[str, list[str]]:
     field = getattr(error, "field", None) or error.data.get("field") or ""
-    return {str(field): [plan_error(error)]}
+    return {str(field): [plan_error(error, display_names())]}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -437,6 +444,7 @@ def _plan_page(pages: Pages, plan: Plan, status: int = 200, *, error: str = "",
     moves = moves_open_to(plan, username, roles)
     editor = may_edit_plan(username, roles, plan.owner)
     names = display_names()
+    members = store().organizations.members(pages.ctx.organization.id)
     following = pages.records.plans.get(plan.continued_by) if plan.continued_by else None
     previous = pages.records.plans.get(plan.continues) if plan.continues else None
     return render_template(
@@ -453,9 +461,9 @@ def _plan_page(pages: Pages, plan: Plan, status: int = 200, *, error: str = "",
         checks=effect_checks(pages.records, plan, day) if plan.effects else [],
         kpis=pages.records.kpis, ofis=shown_ofis(plan.ofis), following=following,
         previous=previous, statuses=list(ActionStatus), verdicts=list(Verdict),
-        people=sorted(((name, names.get(name, name))
-                       for name in store().organizations.members(pages.ctx.organization.id)),
+        people=sorted(((name, names.get(name, name)) for name in members),
                       key=lambda pair: pair[1].casefold()),
+        members=members,
         move_names={(start, to): move.name for (start, to), move in MOVES.items()},
         error=error, errors=errors or {}, posted=posted or {}, typed=typed or [], today=day), status
 
@@ -482,7 +490,8 @@ def _after(pages: Pages, plan_id: str, form_name: str, change, done: str,  # typ
         if error.code in FORM_GONE:  # the page shows no such form to this person now
             return _plan_page(pages, pages.plan(plan_id), _refusal_status(error),
                               error=plan_error(error), typed=typed_values())
-        return _plan_page(pages, pages.plan(plan_id), 400, errors={form_name: plan_error(error)},
+        return _plan_page(pages, pages.plan(plan_id), 400,
+                          errors={form_name: plan_error(error, display_names())},
                           posted=request.form)
     flash(done, "success")
     return redirect(url_for(".show", organization_id=pages.ctx.organization.id,
