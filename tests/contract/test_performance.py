@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from assessor.performance import PerformanceRecords
 from assessor.repositories import PerformanceData
 from assessor.strategy import Link, Objective, Perspective, Strategy
 from assessor.units import OrgUnit, UnitKind
-from tests.contract.test_repositories import NOW, STORE_FACTORIES, StoreFactory, StoreUnderTest
+from tests.contract.conftest import NOW, StoreUnderTest
 
 KPI = Kpi(id="k00000000001", code="REV", name="Revenue", direction=Direction.BAND,
           definition="Sales booked", formula="sum(orders)", data_source="ERP",
@@ -47,28 +46,6 @@ def everything(records: PerformanceRecords) -> None:
         "2026-01-31": Measurement(KPI.id, "2026-01-31", 2.0, "", "ann", NOW)}
     records.feedback[KPI.id] = [FeedbackEntry(KPI.id, "ceo", NOW, "Why?"),
                                 FeedbackEntry(KPI.id, "ann", NOW, "Late orders")]
-
-
-@pytest.fixture(params=STORE_FACTORIES)
-def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], StoreUnderTest]:
-    """open_store() -> a store over this test's data (a new one per call, the same data)."""
-    factory: StoreFactory = request.param
-    return lambda: factory(tmp_path)
-
-
-@pytest.fixture
-def store(open_store: Callable[[], StoreUnderTest]) -> StoreUnderTest:
-    return open_store()
-
-
-@pytest.fixture
-def organization_id(store: StoreUnderTest) -> str:
-    return store.organizations.create("Harbour Foods", NOW).id
-
-
-@pytest.fixture
-def data(store: StoreUnderTest, organization_id: str) -> PerformanceData:
-    return store.organizations.performance(organization_id)
 
 
 def test_an_organization_without_records_reads_empty(data: PerformanceData) -> None:

@@ -23,14 +23,8 @@ from assessor.plans import (
     Verdict,
 )
 from assessor.repositories import PerformanceData
+from tests.contract.conftest import NOW, StoreUnderTest
 from tests.contract.test_performance import KPI, everything
-
-# The fixtures of the PerformanceData contract, one per store of STORE_FACTORIES.
-from tests.contract.test_performance import data as data
-from tests.contract.test_performance import open_store as open_store
-from tests.contract.test_performance import organization_id as organization_id
-from tests.contract.test_performance import store as store
-from tests.contract.test_repositories import NOW, StoreUnderTest
 
 PLAN = Plan(
     id="p00000000001", title="Shorter lead times", objective="Halve the lead time",

@@ -1,9 +1,8 @@
 """The repositories' contract: what every store implementation must do, tested through the
 Protocols of assessor/repositories.py only (no test here reads a file or a table).
 
-Each test runs once per entry of STORE_FACTORIES. A factory opens the store kept at a location;
-called twice with the same location it gives two stores over the same data (as two processes
-of one installation would see it).
+Each test runs once per entry of STORE_FACTORIES (conftest.py, with the fixtures `open_store`
+and `store`).
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Protocol
 
 import pytest
 
@@ -30,56 +27,16 @@ from assessor.organizations import (
 )
 from assessor.repositories import (
     AssessmentData,
-    AssessmentIndex,
-    OrganizationRepository,
     PhaseChanged,
-    UserRepository,
 )
 from assessor.review import Review
 from assessor.statements import Statement
-from assessor.storage.store import Store
 from assessor.targets import ItemTarget
+from tests.contract.conftest import NOW, StoreUnderTest
 
-NOW = "2026-03-01T09:00:00+00:00"
 LATER = "2026-03-02T10:00:00+00:00"
 FRAMEWORK = "gbt19580-2012.yaml"
 THREADS, INCREMENTS = 8, 10
-
-
-class StoreUnderTest(Protocol):
-    """What a store offers the app: its three top-level repositories."""
-
-    organizations: OrganizationRepository
-    assessments: AssessmentIndex
-    users: UserRepository
-
-
-StoreFactory = Callable[[Path], StoreUnderTest]
-
-
-def tinydb_store(location: Path) -> StoreUnderTest:
-    """The embedded store: TinyDB data files in a folder."""
-    return Store(location / "data")
-
-
-# Every store implementation the app can run on. A PostgreSQL store goes here too, as a factory
-# that opens the database (a test schema named after `location`, created when missing) with
-# pytest.param(postgresql_store, id="postgresql", marks=<skip unless a test database is set>).
-STORE_FACTORIES = [
-    pytest.param(tinydb_store, id="tinydb"),
-]
-
-
-@pytest.fixture(params=STORE_FACTORIES)
-def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], StoreUnderTest]:
-    """open_store() -> a store over this test's data (a new one per call, the same data)."""
-    factory: StoreFactory = request.param
-    return lambda: factory(tmp_path)
-
-
-@pytest.fixture
-def store(open_store: Callable[[], StoreUnderTest]) -> StoreUnderTest:
-    return open_store()
 
 
 def new_cycle(store: StoreUnderTest, cycle: str = "2026", created_at: str = NOW,
