@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +53,12 @@ PERFORMANCE = ("performance.yaml", "zh-performance.yaml")
 # The months the demo KPIs were measured, first and last.
 FIRST_MONTH, LAST_MONTH = "2023-01", "2026-10"
 MANAGER = "coordinator"  # the organization's manager, who keeps the register
-# Organization roles of the demo team, beside their roles in each cycle.
+# Organization roles of the demo team, beside their roles in each cycle. The examiners are
+# staff too (heads of units, owners of KPIs), so members: a KPI's owner is one of the
+# organization's people.
 ORG_ROLES = {"coordinator": OrgRole.MANAGER, "leader": OrgRole.LEADER,
-             "writer": OrgRole.MEMBER}
+             "writer": OrgRole.MEMBER, "examiner1": OrgRole.MEMBER,
+             "examiner2": OrgRole.MEMBER, "examiner3": OrgRole.MEMBER}
 
 
 def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> list[AssessmentRecord]:
@@ -76,7 +79,8 @@ def load_demo(store: Store, users: Users, demo_dir: Path = DEMO_DIR) -> list[Ass
             record = _load_cycle(store, organization, team, cycle)
         assert organization is not None
         _load_performance(store.organization_data(organization.id),
-                          _read(demo_dir / performance), usernames)
+                          _read(demo_dir / performance), usernames,
+                          store.organizations.members(organization.id))
         current.append(record)
     load_plans(store, current, demo_dir)
     return current
@@ -185,10 +189,11 @@ def _record_consensus(data: AssessmentData, framework: Framework, consensus: dic
 
 # -- units, strategy and KPIs -------------------------------------------------------------------
 
-def _load_performance(data: PerformanceData, spec: dict[str, Any], usernames: set[str]
-                      ) -> None:
-    """Units, strategy, objectives and links, then the KPIs (agreed as the file says) with
-    their feedback threads, and their values since FIRST_MONTH in one change."""
+def _load_performance(data: PerformanceData, spec: dict[str, Any], usernames: set[str],
+                      people: Collection[str] | None = None) -> None:
+    """Units, strategy, objectives and links, then the KPIs (agreed as the file says; each
+    owner one of the organization's `people`) with their feedback threads, and their values
+    since FIRST_MONTH in one change."""
     _create_units(data, spec["units"], None)
     strategy = spec["strategy"]
     set_strategy(data, MANAGER, strategy["mission"], strategy["vision"], strategy["values"],
@@ -208,7 +213,7 @@ def _load_performance(data: PerformanceData, spec: dict[str, Any], usernames: se
                       parent=kpis[entry["parent"]].id if "parent" in entry else None,
                       objectives=tuple(objectives[key] for key in entry["objectives"]),
                       items=tuple(entry["items"]))
-        kpi = kpis[entry["code"]] = create_kpi(data, MANAGER, values, usernames)
+        kpi = kpis[entry["code"]] = create_kpi(data, MANAGER, values, usernames, people)
         _agree(data, kpi, entry.get("agreed", "yes"), f"{spec['agreed_on']}T01:00:00+00:00")
     for entry in spec["kpis"]:
         for reply in entry.get("feedback", ()):

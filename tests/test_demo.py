@@ -350,6 +350,21 @@ def test_plans_in_every_state_from_the_2025_ofis_and_red_kpis(store: Store,
 
 
 @pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
+def test_every_owner_is_one_of_the_organizations_people(store: Store, organization: str
+                                                        ) -> None:
+    # KPI, plan and action owners open their KPIs and plans: each holds a role in the
+    # organization (the demo loads through the rule, so a stray owner would stop it).
+    people = store.organizations.members(organization_id(store, organization))
+    records = performance_of(store, organization)
+    owners = {kpi.owner for kpi in records.kpis.values()} | {
+        name for plan in records.plans.values()
+        for name in (plan.owner, plan.sponsor, *(action.owner for action in plan.actions))}
+    owners.discard("")
+    assert {"examiner1", "examiner2", "examiner3"} <= owners  # they own KPIs
+    assert owners <= set(people), owners - set(people)
+
+
+@pytest.mark.parametrize("organization", [ENGLISH, CHINESE])
 def test_each_plans_ofis_are_ofis_of_the_2025_consensus(store: Store, organization: str
                                                          ) -> None:
     cycle = cycles(store, organization)["2025"]
