@@ -3,7 +3,8 @@
 `client` is signed in as COORDINATOR, who coordinates the `assessment` fixture's assessment;
 `sign_in` makes a client for any other user. `org` and `data` are an organization in `store`
 and its performance records; the domain's tests, which run without Flask, take them on
-`domain_store` by overriding `store` with it.
+`domain_store` by overriding `store` with it. The browser tests get Debian's chromium
+(`browser`), the app served (`base_url`) and a fresh `context` with a `page` in it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from assessor.users import Users
 from tests.factories import gen_assessment, gen_organization
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 FRAMEWORK_FILE = "gbt19580-2012.yaml"
 COORDINATOR = "quality"
@@ -78,6 +79,30 @@ def browser() -> Iterator[Browser]:
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def base_url(app: Flask) -> Iterator[str]:
+    """The test's app served on a free loopback port, for the browser."""
+    from .browser import serve
+
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser context (one person's cookies), 1280×900, closed after the test."""
+    from .browser import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
 
 
 @pytest.fixture

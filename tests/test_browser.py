@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from assessor import create_app
 from assessor.access import Role
@@ -18,7 +17,7 @@ from assessor.organizations import AssessmentRecord
 from assessor.paths import framework_named
 from assessor.team import add_role
 
-from .browser import serve, sign_in_page
+from .browser import sign_in_page
 from .conftest import COORDINATOR, FRAMEWORK_FILE, PASSWORD, app_config
 from .factories import gen_assessment
 
@@ -32,20 +31,6 @@ def app(tmp_path: Path) -> Flask:
     app = create_app(app_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
     app.extensions[USERS_KEY].create(COORDINATOR, "Quality Manager", PASSWORD, is_admin=True)
     return app
-
-
-@pytest.fixture
-def base_url(app: Flask) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_create_assessment_answer_and_see_progress(page: Page, base_url: str) -> None:

@@ -12,12 +12,12 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from assessor.access import Phase
-from assessor.demo import DEMO_DIR, DEMO_PASSWORD
+from assessor.demo import DEMO_DIR
 from assessor.extensions import store_of
 from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
 
-from .browser import serve
+from .browser import open_page, serve, sign_in_chinese
 from .conftest import demo_app as copy_of_demo
 
 pytestmark = pytest.mark.browser
@@ -64,19 +64,6 @@ def people_names(demo_app: Flask) -> set[str]:
     return {word for name in names for word in WORD.findall(name)}
 
 
-def chinese_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    return context.new_page()
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form:has(#username) button[type=submit]").click()
-    expect(page.get_by_role("heading", name="组织", level=1)).to_be_visible()
-
-
 def check(page: Page, url: str, allowed: set[str], seen: dict[str, list[str]]) -> None:
     page.goto(url)
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -96,8 +83,8 @@ def test_a_writer_works_in_chinese(demo_app: Flask, browser: Browser,
     writing = _cycle(store_of(demo_app).assessments.all(), "2025")
     seen: dict[str, list[str]] = {}
     with serve(demo_app) as base_url:
-        page = chinese_page(browser)
-        sign_in(page, base_url, "writer")
+        page = open_page(browser, "zh-CN")
+        sign_in_chinese(page, base_url, "writer")
         a = f"{base_url}/a/{writing.id}"
         for url in (base_url + "/", f"{base_url}/o/{writing.organization_id}", a + "/",
                     a + "/profile", a + "/items/4.1.2", a + "/answers", a + "/report"):
@@ -112,8 +99,8 @@ def test_an_examiner_scores_in_chinese(demo_app: Flask, browser: Browser,
     closed = _cycle(store_of(demo_app).assessments.all(), "2025")
     seen: dict[str, list[str]] = {}
     with serve(demo_app) as base_url:
-        page = chinese_page(browser)
-        sign_in(page, base_url, "examiner1")
+        page = open_page(browser, "zh-CN")
+        sign_in_chinese(page, base_url, "examiner1")
         a = f"{base_url}/a/{in_review.id}"
         for url in (a + "/review/", a + "/review/items/4.1.2"):
             check(page, url, people_names, seen)

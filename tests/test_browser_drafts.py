@@ -7,12 +7,11 @@ Chromium against the app served with CSRF on, as in production.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from assessor import create_app
 from assessor.access import Phase, Role
@@ -25,7 +24,7 @@ from assessor.phases import move_to
 from assessor.review import Review, review_of, submit
 from assessor.team import add_role, assign
 
-from .browser import serve, sign_in_page
+from .browser import sign_in_page, submit_sign_in
 from .conftest import COORDINATOR, PASSWORD, app_config
 from .factories import gen_assessment
 
@@ -58,33 +57,8 @@ def assessment(app: Flask) -> AssessmentRecord:
     return record
 
 
-@pytest.fixture
-def base_url(app: Flask) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
-
-
 def stored_text(app: Flask, record: AssessmentRecord) -> str:
     return load_answers(store_of(app).assessment_data(record.id))[QUESTION].text
-
-
-def sign_in_to(page: Page, username: str) -> None:
-    """On the sign-in page the app sent us to: sign in and follow where it leads."""
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_text_typed_while_signed_out_elsewhere_comes_back_after_sign_in(
@@ -100,7 +74,7 @@ def test_text_typed_while_signed_out_elsewhere_comes_back_after_sign_in(
     expect(page.locator(".draft-note")).to_contain_text("kept in this browser")
     assert stored_text(app, assessment) == "Stored text"  # the save did not happen
 
-    sign_in_to(page, COORDINATOR)
+    submit_sign_in(page, COORDINATOR)
     expect(page).to_have_url(item_url)
     expect(page.locator(BOX)).to_have_value(TYPED)
     expect(page.locator("[data-draft-note]")).to_contain_text(RESTORED)
@@ -191,7 +165,7 @@ def test_review_notes_typed_when_signed_out_come_back_and_a_saved_draft_leaves_n
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
-    sign_in_to(page, "other")
+    submit_sign_in(page, "other")
     expect(page).to_have_url(review_url)
     expect(page.locator("[data-draft-note]")).to_contain_text(RESTORED)
     expect(page.locator("#note_approach")).to_have_value("  Systematic,   reviewed yearly.  ")
@@ -224,7 +198,7 @@ def test_a_consensus_rationale_typed_when_the_session_ended_comes_back(
     page.get_by_role("button", name="Record the consensus").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
-    sign_in_to(page, COORDINATOR)
+    submit_sign_in(page, COORDINATOR)
     expect(page).to_have_url(consensus_url)
     expect(page.locator("[data-draft-note]")).to_contain_text(RESTORED)
     expect(page.locator("#rationale")).to_have_value(

@@ -16,7 +16,7 @@ from assessor.demo import DEMO_PASSWORD
 from assessor.extensions import store_of
 from assessor.organizations import AssessmentRecord
 
-from .browser import serve
+from .browser import open_page, serve, sign_in_by_ids, watch_problems
 from .conftest import demo_app
 from .test_browser_chinese import CHINESE_ORGANIZATION, english_words
 
@@ -37,19 +37,9 @@ def closed_2025(app: Flask, chinese: bool) -> AssessmentRecord:
 
 def open_gap_report(browser: Browser, base_url: str, record: AssessmentRecord,
                     locale: str) -> tuple[Page, list[str]]:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text)
-            if message.type == "error" and "404" not in message.text else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    # A missing file shows as a 404 response; the browser's own favicon request is not ours.
-    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
-    page.goto(base_url + "/login")
-    page.locator("#username").fill("coordinator")
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form:has(#username) button[type=submit]").click()
+    page = open_page(browser, locale)
+    problems = watch_problems(page)
+    sign_in_by_ids(page, base_url, "coordinator", DEMO_PASSWORD)
     page.wait_for_url(base_url + "/")
     page.goto(f"{base_url}/a/{record.id}/gaps/")
     page.wait_for_selector(".chart-drawn svg")

@@ -3,12 +3,11 @@ with the form as served (CSRF on), and a writer keeps a carried-over answer as i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from assessor import create_app
 from assessor.access import OrgRole, Role
@@ -17,7 +16,7 @@ from assessor.extensions import USERS_KEY, store_of
 from assessor.organizations import AssessmentRecord
 from assessor.team import add_role, assign
 
-from .browser import serve, sign_in_page
+from .browser import sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config
 from .factories import gen_assessment
 
@@ -48,19 +47,6 @@ def earlier(app: Flask) -> AssessmentRecord:
                         AnswerEdit(CHANGED, "Values are taught.", 0)],
                  now="2025-03-01T00:00:00+00:00", user=COORDINATOR)
     return record
-
-
-@pytest.fixture
-def base_url(app: Flask) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def test_a_manager_starts_the_next_cycle_and_a_writer_reviews_the_carried_over_answers(

@@ -15,12 +15,12 @@ import yaml
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from assessor.demo import DEMO_DIR, DEMO_PASSWORD
+from assessor.demo import DEMO_DIR
 from assessor.extensions import store_of
 from assessor.kpi_status import latest
 from assessor.kpis import Direction
 
-from .browser import serve
+from .browser import open_page, serve, sign_in_chinese
 from .conftest import demo_app as copy_of_demo
 
 pytestmark = pytest.mark.browser
@@ -37,17 +37,9 @@ def demo_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> F
 
 
 def chinese_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form:has(#username) button[type=submit]").click()
-    expect(page.get_by_role("heading", name="组织", level=1)).to_be_visible()
+    page = open_page(browser, "zh-CN")
+    page.context.set_default_timeout(10_000)
+    return page
 
 
 def names_allowed() -> set[str]:
@@ -87,8 +79,8 @@ def test_a_plan_from_an_ofi_to_closed_in_chinese(demo_app: Flask, browser: Brows
     english: dict[str, list[str]] = {}
     with serve(demo_app) as base_url:
         manager, leader = chinese_page(browser), chinese_page(browser)
-        sign_in(manager, base_url, "coordinator")
-        sign_in(leader, base_url, "leader")
+        sign_in_chinese(manager, base_url, "coordinator")
+        sign_in_chinese(leader, base_url, "leader")
 
         # The gap report: "制定改进计划" beside the first OFI opens the form prefilled from it.
         manager.goto(f"{base_url}/a/{cycle.id}/gaps/")

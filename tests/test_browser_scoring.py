@@ -27,7 +27,7 @@ from assessor.statements import Statement
 from assessor.storage.store import Store
 from assessor.users import Users
 
-from .browser import serve, sign_in_page
+from .browser import open_page, serve, sign_in_page
 from .conftest import COORDINATOR, PASSWORD, app_config
 
 pytestmark = pytest.mark.browser
@@ -71,10 +71,7 @@ def in_review(assessment: AssessmentRecord, store: Store, users: Users,
 def new_page(browser: Browser) -> Callable[[], Page]:
     """new_page() -> a page in a fresh browser context: one person's own cookies."""
 
-    def new_page() -> Page:
-        return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-
-    return new_page
+    return lambda: open_page(browser)
 
 
 def textbox(page: Page, label_start: str) -> Locator:

@@ -409,25 +409,19 @@ def hospital(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, str]:
 
 @pytest.mark.browser
 def test_the_map_renders_in_chinese(browser: Browser, hospital: tuple[Flask, str]) -> None:
-    from .browser import serve  # Playwright: only the browser test needs it
+    from .browser import (  # Playwright: only the browser test needs it
+        open_page,
+        serve,
+        sign_in_by_ids,
+        watch_problems,
+    )
     from .test_browser_chinese import english_words
 
     app, organization_id = hospital
     with serve(app) as base_url:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda message: problems.append(message.text)
-                if message.type == "error" and "404" not in message.text else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        # A missing file shows as a 404 response; the browser's own favicon request is not ours.
-        page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-                if response.status >= 400 and not response.url.endswith("/favicon.ico")
-                else None)
-        page.goto(base_url + "/login")
-        page.locator("#username").fill("quality")
-        page.locator("#password").fill(PASSWORD)
-        page.locator("form:has(#username) button[type=submit]").click()
+        page = open_page(browser, "zh-CN")
+        problems = watch_problems(page)
+        sign_in_by_ids(page, base_url, "quality", PASSWORD)
         page.wait_for_url(base_url + "/")
         page.goto(f"{base_url}/o/{organization_id}/strategy/map")
 
@@ -469,4 +463,4 @@ def test_the_map_renders_in_chinese(browser: Browser, hospital: tuple[Flask, str
         pdf = page.pdf(prefer_css_page_size=True)
         assert pdf.startswith(b"%PDF")
         assert problems == []
-        context.close()
+        page.context.close()
