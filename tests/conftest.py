@@ -9,6 +9,7 @@ and its performance records; the domain's tests, which run without Flask, take t
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -154,6 +155,15 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The answer form's fields as a page shows them (texts and revisions)."""
+    fields = dict(re.findall(r'name="(revision_[^"]+)" type="hidden" value="(\d+)"', html))
+    for name, text in re.findall(r'<textarea[^>]*name="(answer_[^"]+)"[^>]*>\r?\n?(.*?)</textarea>',
+                                 html, flags=re.S):
+        fields[name] = html_lib.unescape(text)
+    return fields
 
 
 def sign_in_client(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:

@@ -21,6 +21,7 @@ from assessor.extensions import USERS_KEY, store_of
 from assessor.key_factors import save_key_factors
 from assessor.organizations import AssessmentRecord
 from assessor.phases import move_to
+from assessor.repositories import AssessmentData
 from assessor.review import Review, review_of, submit
 from assessor.team import add_role, assign
 
@@ -59,6 +60,14 @@ def assessment(app: Flask) -> AssessmentRecord:
 
 def stored_text(app: Flask, record: AssessmentRecord) -> str:
     return load_answers(store_of(app).assessment_data(record.id))[QUESTION].text
+
+
+def examined_by_other(app: Flask, record: AssessmentRecord) -> AssessmentData:
+    """The assessment's data, with "other" made the examiner of 4.1.2."""
+    data = store_of(app).assessment_data(record.id)
+    add_role(data, "other", Role.EXAMINER)
+    assign(data, "other", Role.EXAMINER, ["4.1.2"])
+    return data
 
 
 def test_text_typed_while_signed_out_elsewhere_comes_back_after_sign_in(
@@ -149,10 +158,7 @@ def test_a_refused_save_keeps_the_draft(
 
 def test_review_notes_typed_when_signed_out_come_back_and_a_saved_draft_leaves_none(
         app: Flask, assessment: AssessmentRecord, page: Page, base_url: str) -> None:
-    store = store_of(app)
-    data = store.assessment_data(assessment.id)
-    add_role(data, "other", Role.EXAMINER)
-    assign(data, "other", Role.EXAMINER, ["4.1.2"])
+    data = examined_by_other(app, assessment)
     save_key_factors(data, {}, ["Export markets"])
     move_to(data, Phase.REVIEW)
     review_url = f"{base_url}/a/{assessment.id}/review/items/4.1.2"
@@ -182,10 +188,7 @@ def test_review_notes_typed_when_signed_out_come_back_and_a_saved_draft_leaves_n
 
 def test_a_consensus_rationale_typed_when_the_session_ended_comes_back(
         app: Flask, assessment: AssessmentRecord, page: Page, base_url: str) -> None:
-    store = store_of(app)
-    data = store.assessment_data(assessment.id)
-    add_role(data, "other", Role.EXAMINER)
-    assign(data, "other", Role.EXAMINER, ["4.1.2"])
+    data = examined_by_other(app, assessment)
     move_to(data, Phase.REVIEW)
     submit(data, Review(item="4.1.2", examiner="other", score=50), 5, "2026-02-01T00:00:00+00:00")
     move_to(data, Phase.CONSENSUS)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import html as html_lib
 import json
-import re
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +37,7 @@ from assessor.team import add_role, assign
 from assessor.users import Users
 from tests.factories import gen_assessment
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, form_fields
 
 NOW = "2026-03-01T09:00:00+00:00"
 LATER = "2026-03-02T09:00:00+00:00"
@@ -227,15 +226,6 @@ def test_answers_expecting_writing_are_refused_once_the_review_opened(store: Sto
     answers = load_answers(data)
     assert set(answers) == {"4.1.2.a"}
     assert (answers["4.1.2.a"].text, answers["4.1.2.a"].revision) == ("Written in time", 1)
-
-
-def form_fields(page: str) -> dict[str, str]:
-    """The answer form's fields as the page shows them (texts and revisions)."""
-    fields = dict(re.findall(r'name="(revision_[^"]+)" type="hidden" value="(\d+)"', page))
-    for name, text in re.findall(r'<textarea[^>]*name="(answer_[^"]+)"[^>]*>\r?\n?(.*?)</textarea>',
-                                 page, flags=re.S):
-        fields[name] = html_lib.unescape(text)
-    return fields
 
 
 def test_a_writers_page_posted_after_the_review_opened_is_refused(

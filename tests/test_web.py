@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from assessor.access import OrgRole, Role
@@ -17,7 +18,7 @@ from assessor.storage.store import Store
 from assessor.team import add_role, member
 from tests.factories import gen_assessment
 
-from .conftest import PASSWORD, sign_in_client
+from .conftest import PASSWORD, csrf_token, form_fields, sign_in_client
 
 ITEM = "4.1.2"
 
@@ -36,15 +37,6 @@ def item_url(record: AssessmentRecord, item_id: str = ITEM) -> str:
 
 def form_for(client: FlaskClient, url: str) -> dict[str, str]:
     return form_fields(client.get(url).get_data(as_text=True))
-
-
-def form_fields(html: str) -> dict[str, str]:
-    """The answer form's fields as a page shows them (texts and revisions)."""
-    fields = dict(re.findall(r'name="(revision_[^"]+)" type="hidden" value="(\d+)"', html))
-    for name, text in re.findall(r'<textarea[^>]*name="(answer_[^"]+)"[^>]*>\r?\n?(.*?)</textarea>',
-                                 html, flags=re.S):
-        fields[name] = html_lib.unescape(text)
-    return fields
 
 
 def test_home_lists_assessments_with_progress(client: FlaskClient, store: Store,
@@ -368,12 +360,19 @@ def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: Ass
     assert load_answers(store.assessment_data(assessment.id))["P.2.a"].revision == 1
 
 
-def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
+def signed_in_with_csrf(csrf_app: Flask, role: Role
+                        ) -> tuple[Store, AssessmentRecord, FlaskClient]:
+    """An assessment on the app with CSRF protection on, and a client of "writer", who holds
+    `role` in it."""
     store = csrf_app.extensions[STORE_KEY]
     record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
     csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
-    add_role(store.assessment_data(record.id), "writer", Role.COORDINATOR)
-    client = sign_in_client(csrf_app, "writer")
+    add_role(store.assessment_data(record.id), "writer", role)
+    return store, record, sign_in_client(csrf_app, "writer")
+
+
+def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None:  # type: ignore[no-untyped-def]
+    store, record, client = signed_in_with_csrf(csrf_app, Role.COORDINATOR)
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                    revision_key("4.1.2.a"): "0"})
     page = response.get_data(as_text=True)
@@ -383,7 +382,7 @@ def test_missing_csrf_token_saves_nothing_but_keeps_the_text(csrf_app) -> None: 
     assert load_answers(store.assessment_data(record.id)) == {}
 
     # The page it returns carries a fresh token, so saving again works.
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     again = client.post(item_url(record), data={answer_key("4.1.2.a"): "My long answer",
                                                 revision_key("4.1.2.a"): "0", "csrf_token": token})
     assert again.status_code == 302
@@ -405,11 +404,7 @@ def test_security_headers(client: FlaskClient) -> None:
 
 
 def test_an_expired_form_on_a_page_one_may_not_write_is_refused_not_a_crash(csrf_app) -> None:  # type: ignore[no-untyped-def]
-    store = csrf_app.extensions[STORE_KEY]
-    record = gen_assessment(store, "Org", "2026", "gbt19580-2012.yaml", "2026-01-01T00:00:00+00:00")
-    csrf_app.extensions[USERS_KEY].create("writer", "Writer", PASSWORD)
-    add_role(store.assessment_data(record.id), "writer", Role.WRITER)
-    client = sign_in_client(csrf_app, "writer")
+    _, record, client = signed_in_with_csrf(csrf_app, Role.WRITER)
     response = client.post(item_url(record), data={answer_key("4.1.2.a"): "x"})
     assert response.status_code == 403
 
