@@ -13,7 +13,7 @@ from playwright.sync_api import Browser
 from assessor.demo import DEMO_PASSWORD
 from assessor.extensions import store_of
 
-from .browser import serve
+from .browser import serve, sign_in_by_ids
 from .conftest import demo_app
 from .test_browser_chinese import CHINESE_ORGANIZATION
 
@@ -43,10 +43,7 @@ def test_no_page_is_wider_than_a_phone(browser: Browser, phone_app: Flask,
     context = browser.new_context(locale=locale, viewport=PHONE)
     page = context.new_page()
     with serve(phone_app) as base_url:
-        page.goto(base_url + "/login")  # in either language: by the fields' ids
-        page.locator("#username").fill("coordinator")
-        page.locator("#password").fill(DEMO_PASSWORD)
-        page.locator("form:has(#username) button[type=submit]").click()
+        sign_in_by_ids(page, base_url, "coordinator", DEMO_PASSWORD)  # in either language
         page.wait_for_url(base_url + "/")
         too_wide = {}
         for path in pages_of(phone_app, chinese=locale == "zh-CN"):
