@@ -15,7 +15,7 @@ from filelock import FileLock
 
 from ..audit import AuditEntry, AuditLog
 from ..clock import utc_now
-from .files import AuditUnavailable, sync_data
+from .files import AuditUnavailable, must_sync, sync_data
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -37,7 +37,8 @@ class AuditFile:
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
                     os.write(fd, line.encode("utf-8"))
-                    sync_data(fd)  # an append: its data and the new size
+                    if must_sync(self.path):
+                        sync_data(fd)  # an append: its data and the new size
                 finally:
                     os.close(fd)
         except OSError as error:  # the lock file too: a full or read-only disk

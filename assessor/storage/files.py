@@ -7,6 +7,9 @@ write leaves it corrupt, and it has no locking (see ../shared/reference/engineer
 - TinyDB works on an in-memory snapshot during the transaction, and the snapshot is written once
   at the end: to a temporary file in the same folder, flushed, fsynced, `os.replace`d over the
   old file, and the folder fsynced. A reader therefore sees the old file or the new one, whole.
+- within `unsynced_writes(folder)`, and only for files under that folder, the fsyncs are
+  skipped: for a folder that nobody reads yet and that is synced once, as a whole, before its
+  files become part of the data (storage/staging.py). Every other write syncs, always.
 """
 
 from __future__ import annotations
@@ -79,8 +82,35 @@ class AuditUnavailable(_WriteFailed):
         super().__init__(path, error, "cannot be appended to; the entry was not recorded")
 
 
+# Inside unsynced_writes(): the folder whose files are written without their fsyncs. A context
+# variable: it holds for the block in this thread only, never for a server's request threads.
+_UNSYNCED: ContextVar[Path | None] = ContextVar("assessor_unsynced", default=None)
+
+
+@contextlib.contextmanager
+def unsynced_writes(folder: Path) -> Iterator[None]:
+    """Within the block, writes (data files, audit appends, renames) of files under `folder`
+    skip their fsyncs; writes elsewhere sync as always. Only for a folder that is not part of
+    the data yet and is synced as a whole (sync_tree) before it becomes part of it."""
+    token = _UNSYNCED.set(Path(folder))
+    try:
+        yield
+    finally:
+        _UNSYNCED.reset(token)
+
+
+def must_sync(path: Path) -> bool:
+    """Whether a write to `path` is made durable at once: always, but under the folder of an
+    unsynced_writes() block."""
+    folder = _UNSYNCED.get()
+    return folder is None or not Path(path).is_relative_to(folder)
+
+
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in this folder durable (a no-op where folders cannot be opened)."""
+    """Make a rename in this folder durable (a no-op where folders cannot be opened, and for a
+    folder under unsynced_writes' folder)."""
+    if not must_sync(folder):
+        return
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -116,7 +146,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     try:
         try:
             _write_all(fd, payload)
-            sync_data(fd)
+            if must_sync(path):
+                sync_data(fd)
         finally:
             os.close(fd)
         os.replace(tmp_name, path)

@@ -48,6 +48,9 @@ class Store:
         self.organizations = TinyOrganizations(self.index, self.root / ORGANIZATION_DIR)
         self.assessments = TinyAssessments(self.index, self.assessment_file)
         self.users = TinyUsers(self.users_file)
+        from .staging import discard_unfinished  # staging.py builds on this module
+
+        discard_unfinished(self)  # what an interrupted load of many records left (the demo)
 
     def assessment_data(self, assessment_id: str) -> TinyAssessmentData:
         return self.assessments.data(assessment_id)
