@@ -153,7 +153,9 @@ def export_command(assessment_id: str) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Add the demo organizations' cycles (and the demo team) to the data folder."""
-    for record in load_demo(_store(), users_of(current_app)):
+    click.echo("Loading the demo organizations...")
+    for record in load_demo(_store(), users_of(current_app),
+                            progress=lambda step: click.echo(f"  {step}")):
         click.echo(f"Demo organization '{record.organization}' created (current cycle "
                    f"{record.cycle}, id {record.id}).")
     click.echo(f"Demo accounts sign in with the password '{DEMO_PASSWORD}'.")

@@ -9,6 +9,13 @@ from .demo import DEMO_PASSWORD, load_demo
 from .extensions import store_of, users_of
 from .storage.upgrade import UPGRADE_NEEDED, needs_upgrade
 
+# What loading the demo takes on an ordinary machine (most of it computing, not the disk).
+DEMO_LOAD_SECONDS = 5
+
+
+def _step(step: str) -> None:
+    click.echo(f"  {step}")
+
 
 @click.group()
 def main() -> None:
@@ -28,7 +35,8 @@ def serve(host: str, port: int, threads: int) -> None:
     if needs_upgrade(store):
         raise click.ClickException(UPGRADE_NEEDED.format(folder=store.root))
     if store.is_empty():
-        records = load_demo(store, users_of(app))
+        click.echo(f"Loading the demo organizations (about {DEMO_LOAD_SECONDS} s)...")
+        records = load_demo(store, users_of(app), progress=_step)
         names = ", ".join(f"'{record.organization}'" for record in records)
         click.echo(f"Loaded the demo organizations {names}. Demo accounts: "
                    f"coordinator, writer, examiner1-3, leader, admin; password "
