@@ -237,3 +237,26 @@ def test_a_crash_part_way_leaves_no_part_of_the_demo_and_the_next_start_loads_it
     output = serve_once(data_dir, monkeypatch)
     assert "Loaded the demo organizations" in output
     assert_whole_demo(data_dir)
+
+
+def test_flask_demo_adds_the_demo_beside_the_data_already_there(
+        app: Flask, syncs: SyncCount) -> None:
+    store, users = store_of(app), users_of(app)
+    users.create("coordinator", "Real Coordinator", "correct horse battery")
+    users.create("admin", "Admin", "correct horse battery", is_admin=True)
+    organization = store.organizations.create("Existing Works Ltd.", "2026-01-01T00:00:00+00:00")
+    existing = store.assessments.create(organization.id, "2026", "gbt19580-2012.yaml",
+                                        "2026-01-01T00:00:00+00:00")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Loading the demo organizations")
+    assert "Lakeside Precision Components Co., Ltd." in result.output.splitlines()[1]
+    assert syncs.calls < 60
+    assert existing.id in {record.id for record in store.assessments.all()}
+    assert len(store.assessments.all()) == CYCLES + 1
+    assert len(store.organizations.all()) == len(ORGANIZATIONS) + 1
+    by_name = {user.username: user for user in users.all()}
+    assert set(by_name) == DEMO_ACCOUNTS  # each once
+    assert by_name["coordinator"].display_name == "Real Coordinator"  # kept as it was
+    assert users.authenticate("coordinator", "correct horse battery") is not None
+    assert not list(store.root.glob(f"{STAGING_PREFIX}*"))

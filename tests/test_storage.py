@@ -32,6 +32,7 @@ from assessor.answers import AnswerEdit, load_answers, save_answers, unanswered
 from assessor.criteria import load_framework
 from assessor.organizations import AssessmentRecord
 from assessor.storage import files
+from assessor.storage.audit_log import AuditFile
 from assessor.storage.files import (
     DataFile,
     DataFileError,
@@ -42,6 +43,7 @@ from assessor.storage.files import (
     read_tables,
 )
 from assessor.storage.repositories import TinyAssessmentData
+from assessor.storage.staging import STAGING_LOCK, STAGING_PREFIX, staged
 from assessor.storage.store import Store
 from assessor.team import add_role
 from tests.factories import gen_assessment
@@ -596,3 +598,80 @@ def test_one_read_per_file_gives_one_version_and_sees_its_own_writes(tmp_path: P
             db.table(ENTRIES).insert({"n": 3})
         assert len(data_file.read().table(ENTRIES)) == 3
     assert len(DataFile(data_file.path).read().table(ENTRIES)) == 3
+
+
+# -- staging: many records at once (the demo), few fsyncs, all or nothing -----------------------
+
+def test_unsynced_writes_hold_for_their_folder_their_thread_and_their_block_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(files, "sync_data", synced.append)
+    monkeypatch.setattr("assessor.storage.audit_log.sync_data", synced.append)
+    staging, other = tmp_path / "staging", tmp_path / "other"
+    staging.mkdir()
+    other.mkdir()
+    with files.unsynced_writes(staging):
+        atomic_write_bytes(staging / "a.json", b"{}")
+        AuditFile(staging).record("someone", "something")
+        assert synced == []
+        atomic_write_bytes(other / "a.json", b"{}")
+        AuditFile(other).record("someone", "something")
+        assert len(synced) == 2
+        with ThreadPoolExecutor(1) as pool:  # a server's request thread, say
+            pool.submit(atomic_write_bytes, staging / "b.json", b"{}").result()
+        assert len(synced) == 3
+    atomic_write_bytes(staging / "c.json", b"{}")
+    AuditFile(staging).record("someone", "something")
+    assert len(synced) == 5
+
+
+def test_staged_records_appear_together_when_the_block_ends(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    existing = gen_assessment(store)
+    with staged(store) as staging:
+        record = gen_assessment(staging, "Staged Works Ltd.")
+        add_role(staging.assessment_data(record.id), COORDINATOR, Role.COORDINATOR)
+        assert [r.id for r in store.assessments.all()] == [existing.id]
+        assert not (store.root / "assessments" / record.id).exists()
+    assert {r.id for r in store.assessments.all()} == {existing.id, record.id}
+    assert store.assessments.get(record.id).organization == "Staged Works Ltd."
+    assert store.assessment_data(record.id).team.members()[COORDINATOR].roles == {Role.COORDINATOR}
+    assert not list(store.root.glob(f"{STAGING_PREFIX}*"))
+    assert all(check.problem is None for check in store.check())
+
+
+def test_a_staging_refused_at_the_index_leaves_the_store_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "data")
+    existing = gen_assessment(store)
+    folders = sorted((store.root / "assessments").iterdir())
+
+    def disk_full(*args: object) -> None:
+        raise files.StorageUnavailable(store.index.path, OSError(errno.ENOSPC, "disk full"))
+
+    monkeypatch.setattr("assessor.storage.staging._merge_index", disk_full)
+    with pytest.raises(files.StorageUnavailable), staged(store) as staging:
+        gen_assessment(staging, "Staged Works Ltd.")
+    assert [r.id for r in store.assessments.all()] == [existing.id]
+    assert sorted((store.root / "assessments").iterdir()) == folders
+    assert not list(store.root.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_the_next_store_removes_what_a_crashed_staging_left_and_spares_a_live_one(
+        tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    listed = gen_assessment(store)
+    crashed = store.root / f"{STAGING_PREFIX}crashed"
+    (crashed / "assessments").mkdir(parents=True)
+    orphan = store.root / "assessments" / "0123456789ab"  # moved in, never in the index
+    orphan.mkdir()
+    (orphan / "assessment.json").write_bytes(encode({}))
+    (crashed / "moving.json").write_bytes(encode([["assessments", orphan.name],
+                                                  ["assessments", listed.id]]))
+    with FileLock(store.root / STAGING_LOCK):  # a staging under way in another process
+        Store(store.root)
+        assert crashed.exists() and orphan.exists()
+    Store(store.root)
+    assert not crashed.exists() and not orphan.exists()
+    assert [r.id for r in Store(store.root).assessments.all()] == [listed.id]
+    assert (store.root / "assessments" / listed.id / "assessment.json").exists()
