@@ -41,6 +41,11 @@ kpi_register_ratio   median time of the KPI register page (GET, signed in as a m
                      status counts, status, latest value with its unit and period, target,
                      attainment, trajectory, unit, owner, perspective, five SMART badges with
                      their titles) from the register's rows computed beforehand. Target <= 3.
+demo_load_seconds    seconds load_demo takes to load the demo organizations into a new, empty
+                     data folder, as the first `assessor serve` does (production password
+                     hashing included): the median of DEMO_ROUNDS loads, each into a folder of
+                     its own. An absolute time (it follows the machine and its disk); before
+                     the demo was staged (storage/staging.py) it made some 1,800 fsyncs.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ from assessor.answers import AnswerEdit, save_answers
 from assessor.charts import bar_chart
 from assessor.consensus import ConsensusRecord, record_consensus
 from assessor.dashboard import dashboard, days_late, organization_gaps
+from assessor.demo import load_demo
 from assessor.extensions import STORE_KEY, USERS_KEY
 from assessor.gaps import cycle_gap_report
 from assessor.kpi_register import register_rows
@@ -97,6 +103,7 @@ EXAMINERS = 10
 CONSENSUS_ITEMS = 20  # of 23: the meeting is nearly done
 NOW = "2026-01-01T00:00:00+00:00"
 COORDINATOR, PASSWORD = "quality", "bench password 1"
+DEMO_ROUNDS = int(os.environ.get("BENCH_DEMO_ROUNDS", "3"))
 
 
 def answer_text(seed: int) -> str:
@@ -555,6 +562,18 @@ def bare_register_render(app: Flask, organization_id: str) -> Callable[[], str]:
     return lambda: BARE_REGISTER.render(title="KPI register", header=header, rows=rows)
 
 
+def demo_load_seconds(root: Path) -> float:
+    """The median time of loading the demo into a new, empty data folder."""
+    times = []
+    for round_number in range(DEMO_ROUNDS):
+        app = create_app({"SECRET_KEY": "bench", "DATA_DIR": str(root / f"demo{round_number}")})
+        with app.app_context():
+            start = time.perf_counter()
+            load_demo(app.extensions[STORE_KEY], app.extensions[USERS_KEY])
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def median_ms(prepare: Callable[[], object], run: Callable[[object], None], rounds: int) -> float:
     """Median wall time of `run` alone (preparation, such as loading the form, is not timed)."""
     times = []
@@ -621,6 +640,8 @@ def main() -> None:
         register_ms = page_ms(register_client, f"/o/{organization_id}/kpis/")
         bare_register_ms = render_ms(bare_register_render(register_app, organization_id))
 
+        demo_seconds = demo_load_seconds(root)
+
     print(f"# assessment file {size_kb:.0f} KB; medians over {ROUNDS} requests: "
           f"bare write {bare_ms:.2f} ms, save {save_one_ms:.2f} ms (1 assessment), "
           f"{save_many_ms:.2f} ms ({ASSESSMENTS} assessments); consensus page "
@@ -637,6 +658,7 @@ def main() -> None:
     print(f"# KPI register page {register_ms:.2f} ms, bare register render "
           f"{bare_register_ms:.3f} ms", file=sys.stderr)
     print(f"kpi_register_ratio: {register_ms / bare_register_ms:.3f}")
+    print(f"demo_load_seconds: {demo_seconds:.2f}")
 
 
 if __name__ == "__main__":
