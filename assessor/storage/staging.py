@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ STAGING_PREFIX = ".staging-"
 STAGING_LOCK = ".staging.lock"
 MANIFEST = "moving.json"
 MOVED_FOLDERS = (ASSESSMENT_DIR, ORGANIZATION_DIR)  # what a staging adds sub-folders to
+_ID = re.compile(r"^[a-z0-9]{12}$")  # an assessment's or organization's id (a folder's name)
 
 
 @contextlib.contextmanager
@@ -107,12 +109,9 @@ def _stagings(root: Path) -> Iterator[Path]:
 
 def _discard_all(store: Store) -> None:
     for folder in sorted(_stagings(store.root)):
-        try:
-            moved = json.loads((folder / MANIFEST).read_bytes())
-        except FileNotFoundError:
-            moved = []  # it crashed before renaming anything in
-        except (OSError, ValueError):
-            continue  # cannot tell what it moved: leave it (it is ignored)
+        moved = _moved(folder)
+        if moved is None:
+            continue  # cannot tell what it moved in: leave it (nothing reads it)
         if moved:
             try:
                 listed = _listed_ids(store)
@@ -122,6 +121,22 @@ def _discard_all(store: Store) -> None:
                 if kind in MOVED_FOLDERS and name not in listed:
                     shutil.rmtree(store.root / kind / name, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _moved(folder: Path) -> list[tuple[str, str]] | None:
+    """The folders a staging renamed (or was about to rename) into the data folder, as
+    (`assessments` or `organizations`, id); None when its note of them is unreadable."""
+    try:
+        entries = json.loads((folder / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return []  # it stopped before renaming anything in
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entries, list) or not all(
+            isinstance(entry, list) and len(entry) == 2 and entry[0] in MOVED_FOLDERS
+            and isinstance(entry[1], str) and _ID.fullmatch(entry[1]) for entry in entries):
+        return None
+    return [(kind, name) for kind, name in entries]
 
 
 def _listed_ids(store: Store) -> set[str]:
