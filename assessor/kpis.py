@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from .clock import utc_now
 from .errors import DomainError
+from .organizations import may_name
 from .performance import PerformanceRecords, check_revision, new_record_id
 from .repositories import PerformanceData
 from .strategy import Perspective
@@ -150,11 +151,9 @@ def owner_problem(owner: str, people: Collection[str] | None,
     leader or member): only they open its pages, where the owner enters its values and
     accepts its standard. Refused (kpi_owner_not_member) when the owner is set or changed to
     anyone else; an owner kept as `stored` (the KPI as stored, None for a new one) stays,
-    even one who has since left the organization, so old KPIs remain editable. `people` None:
-    not checked."""
-    if people is None or not owner or owner in people:
-        return None
-    if stored is not None and stored.owner == owner:
+    even one who has since left the organization, so old KPIs remain editable
+    (organizations.may_name). `people` None: not checked."""
+    if may_name(owner, people, stored.owner if stored is not None else ""):
         return None
     return KpiError("kpi_owner_not_member", "owner", value=owner)
 

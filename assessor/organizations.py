@@ -6,7 +6,7 @@ is one function here, which the page, the demo and the command line all call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from .access import OrgAction, OrgRole, Role, permits_in_organization
@@ -28,6 +28,14 @@ class UnknownOrganization(KeyError):
 class OrganizationError(DomainError):
     """A name or change that cannot be accepted: name_empty, name_too_long (limit),
     cycle_empty, last_manager."""
+
+
+def may_name(person: str, people: Collection[str] | None, stored: str = "") -> bool:
+    """Whether an organization's record (a KPI's or plan's owner, a unit's head, an objective's
+    owner) may name `person`: nobody (""), one of the organization's `people` (any role in it:
+    only they open its pages), or whoever the record names already (`stored`), even someone
+    who has since left, so that older records stay editable. `people` None: not checked."""
+    return people is None or not person or person in people or person == stored
 
 
 @dataclass(frozen=True, slots=True)

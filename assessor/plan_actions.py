@@ -15,6 +15,7 @@ from dataclasses import replace
 from .access import OrgRole, may_edit_plan
 from .clock import utc_now
 from .kpis import is_iso_date
+from .organizations import may_name
 from .performance import PerformanceRecords, check_revision
 from .plans import (
     MAX_TEXT_CHARS,
@@ -50,8 +51,7 @@ def checked_action(action: PlanAction, usernames: frozenset[str] | None,
         raise PlanError("plan_field_too_long", "text", limit=MAX_TEXT_CHARS)
     if not isinstance(owner, str) or len(owner) > MAX_USERNAME_CHARS:
         raise PlanError("plan_field_too_long", "owner", limit=MAX_USERNAME_CHARS)
-    if usernames is not None and owner and owner not in usernames \
-            and not (stored is not None and owner == stored.owner):
+    if not may_name(owner, usernames, stored.owner if stored is not None else ""):
         raise PlanError("plan_user_unknown", "owner", value=owner)
     due = action.due or None
     if due is not None and not is_iso_date(due):

@@ -21,6 +21,7 @@ from .access import OrgRole, may_edit_plan
 from .clock import utc_now
 from .errors import DomainError
 from .kpis import is_iso_date
+from .organizations import may_name
 from .performance import PerformanceRecords, check_revision, new_record_id
 from .repositories import PerformanceData
 
@@ -412,11 +413,10 @@ def _people_problems(plan: Plan, people: People, stored: Plan | None) -> list[Pl
         return stored is not None and getattr(stored, name) == getattr(plan, name)
 
     problems = []
-    if people.usernames is not None:
-        for name in ("owner", "sponsor"):
-            value = getattr(plan, name)
-            if value and value not in people.usernames and not kept(name):
-                problems.append(PlanError("plan_user_unknown", name, value=value))
+    for name in ("owner", "sponsor"):
+        value = getattr(plan, name)
+        if not may_name(value, people.usernames, getattr(stored, name, "")):
+            problems.append(PlanError("plan_user_unknown", name, value=value))
     if people.leaders is not None and plan.sponsor and plan.sponsor not in people.leaders \
             and not kept("sponsor"):
         problems.append(PlanError("plan_sponsor_not_leader", "sponsor", value=plan.sponsor))

@@ -4,12 +4,13 @@ four balanced-scorecard perspectives, linked cause → effect (the strategy map)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .clock import utc_now
 from .errors import DomainError
+from .organizations import may_name
 from .performance import PerformanceRecords, check_revision, clean_text, new_record_id
 from .repositories import PerformanceData
 
@@ -34,7 +35,9 @@ class StrategyError(DomainError):
     """strategy_text_too_long (field, limit), strategy_horizon_invalid (horizon),
     objective_name_empty, objective_name_too_long (limit), objective_perspective_unknown
     (perspective), objective_unknown (objective), objective_in_use (objective, kpis),
-    link_self (objective), link_duplicate (cause, effect), link_unknown (cause, effect)."""
+    link_self (objective), link_duplicate (cause, effect), link_unknown (cause, effect),
+    objective_owner_not_member (value: an owner set or changed to someone who holds no role in
+    the organization; organizations.may_name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,13 @@ def _text(value: str, field: str) -> str:
     return value
 
 
+def _owner(owner: str, people: Collection[str] | None, stored: str = "") -> str:
+    owner = clean_text(owner)
+    if not may_name(owner, people, stored):
+        raise StrategyError("objective_owner_not_member", value=owner)
+    return owner
+
+
 def _objective_name(name: str) -> str:
     name = clean_text(name)
     if not name:
@@ -159,9 +169,11 @@ def set_strategy(data: PerformanceData, user: str, mission: str, vision: str,
 
 
 def add_objective(data: PerformanceData, user: str, name: str, perspective_: Perspective | str,
-                  owner: str = "", description: str = "") -> Objective:
+                  owner: str = "", description: str = "",
+                  people: Collection[str] | None = None) -> Objective:
+    """A new objective; its owner one of the organization's `people` when given."""
     objective = Objective(new_record_id(), _objective_name(name), perspective(perspective_),
-                          clean_text(owner), _text(description, "description"))
+                          _owner(owner, people), _text(description, "description"))
 
     def change(records: PerformanceRecords) -> Objective:
         records.objectives[objective.id] = objective
@@ -176,15 +188,17 @@ def add_objective(data: PerformanceData, user: str, name: str, perspective_: Per
 def update_objective(data: PerformanceData, user: str, objective_id: str, *,
                      name: str | None = None, perspective_: Perspective | str | None = None,
                      owner: str | None = None, description: str | None = None,
-                     expected_revision: int | None = None) -> Objective:
-    """Change the fields given (None: unchanged)."""
+                     expected_revision: int | None = None,
+                     people: Collection[str] | None = None) -> Objective:
+    """Change the fields given (None: unchanged; a new owner one of the organization's
+    `people` when given)."""
     def change(records: PerformanceRecords) -> Objective:
         stored = _objective(records, objective_id)
         check_revision("objective", objective_id, stored.revision, expected_revision)
         changed = replace(
             stored, name=stored.name if name is None else _objective_name(name),
             perspective=stored.perspective if perspective_ is None else perspective(perspective_),
-            owner=stored.owner if owner is None else clean_text(owner),
+            owner=stored.owner if owner is None else _owner(owner, people, stored.owner),
             description=stored.description if description is None
             else _text(description, "description"))
         if changed != stored:

@@ -4,11 +4,12 @@ posts under those. KPIs point at units by id, so renaming or moving a unit keeps
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .errors import DomainError
+from .organizations import may_name
 from .performance import PerformanceRecords, check_revision, clean_text, new_record_id
 from .repositories import PerformanceData
 
@@ -29,7 +30,8 @@ class UnitError(DomainError):
     unit_name_has_separator, unit_mission_too_long (limit), unit_unknown (unit),
     unit_company_exists, unit_company_fixed (the company has no parent and stays the root),
     unit_needs_parent, unit_cycle (unit, parent), unit_name_taken (name, parent),
-    unit_not_empty (unit, children, kpis)."""
+    unit_not_empty (unit, children, kpis), unit_head_not_member (value: a head set or changed
+    to someone who holds no role in the organization; organizations.may_name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +128,13 @@ def _check_name_free(records: PerformanceRecords, name: str, parent: str | None,
 
 
 def add_unit(records: PerformanceRecords, name: str, parent: str | None,
-             kind: UnitKind | str | None = None, mission: str = "", head: str = "") -> OrgUnit:
+             kind: UnitKind | str | None = None, mission: str = "", head: str = "",
+             people: Collection[str] | None = None) -> OrgUnit:
     """Add a unit to `records` (in a change): the company when `parent` is None, else a unit
-    below `parent` (a department below the company, a team below anything else by default)."""
+    below `parent` (a department below the company, a team below anything else by default);
+    its head one of the organization's `people` when given."""
     name = _name(name)
+    head = _head(head, people)
     if parent is None:
         if company_of(records) is not None:
             raise UnitError("unit_company_exists")
@@ -141,9 +146,16 @@ def add_unit(records: PerformanceRecords, name: str, parent: str | None,
         if kind is UnitKind.COMPANY:
             raise UnitError("unit_company_exists")
         _check_name_free(records, name, parent)
-    unit = OrgUnit(new_record_id(), name, kind, parent, _mission(mission), clean_text(head))
+    unit = OrgUnit(new_record_id(), name, kind, parent, _mission(mission), head)
     records.units[unit.id] = unit
     return unit
+
+
+def _head(head: str, people: Collection[str] | None, stored: str = "") -> str:
+    head = clean_text(head)
+    if not may_name(head, people, stored):
+        raise UnitError("unit_head_not_member", value=head)
+    return head
 
 
 def find_path(records: PerformanceRecords, path: str) -> OrgUnit | None:
@@ -188,10 +200,11 @@ def _path_names(path: str) -> Sequence[str]:
 # -- changes a person makes: each one stored atomically and audited ----------------------------
 
 def create_unit(data: PerformanceData, user: str, name: str, parent: str | None,
-                kind: UnitKind | str | None = None, mission: str = "", head: str = ""
-                ) -> OrgUnit:
+                kind: UnitKind | str | None = None, mission: str = "", head: str = "",
+                people: Collection[str] | None = None) -> OrgUnit:
     """A new unit (the company itself when `parent` is None and there is none yet)."""
-    unit = data.change(lambda records: add_unit(records, name, parent, kind, mission, head))
+    unit = data.change(lambda records: add_unit(records, name, parent, kind, mission, head,
+                                                people))
     data.audit.record(user, "unit_created", unit=unit.id, name=unit.name, parent=unit.parent,
                       kind=unit.kind.value)
     return unit
@@ -199,8 +212,10 @@ def create_unit(data: PerformanceData, user: str, name: str, parent: str | None,
 
 def update_unit(data: PerformanceData, user: str, unit_id: str, *, name: str | None = None,
                 mission: str | None = None, head: str | None = None,
-                expected_revision: int | None = None) -> OrgUnit:
-    """Rename a unit or change its mission or head (None: unchanged); its KPIs stay."""
+                expected_revision: int | None = None,
+                people: Collection[str] | None = None) -> OrgUnit:
+    """Rename a unit or change its mission or head (None: unchanged; a new head one of the
+    organization's `people` when given); its KPIs stay."""
     def change(records: PerformanceRecords) -> tuple[OrgUnit, OrgUnit]:
         unit = _unit(records, unit_id)
         check_revision("unit", unit_id, unit.revision, expected_revision)
@@ -209,7 +224,7 @@ def update_unit(data: PerformanceData, user: str, unit_id: str, *, name: str | N
             _check_name_free(records, new_name, unit.parent, unit_id)
         changed = replace(unit, name=new_name,
                           mission=unit.mission if mission is None else _mission(mission),
-                          head=unit.head if head is None else clean_text(head))
+                          head=unit.head if head is None else _head(head, people, unit.head))
         if changed != unit:
             changed = replace(changed, revision=unit.revision + 1)
             records.units[unit_id] = changed

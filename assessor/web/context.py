@@ -7,7 +7,7 @@ As in flaskr and CTFd, every view calls one function that loads the resource and
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -142,6 +142,11 @@ class OrganizationContext:
     def performance(self) -> PerformanceData:
         """The organization's performance file: units, strategy, KPIs, plans."""
         return store().organization_data(self.organization.id)
+
+    def people(self) -> Mapping[str, frozenset[OrgRole]]:
+        """The organization's people (anyone with a role in it) and their roles, by username:
+        whom its records (owners, heads) may name."""
+        return store().organizations.members(self.organization.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,7 +211,7 @@ def _usernames() -> set[str]:
 
 def _people(pages: Pages) -> Mapping[str, Any]:
     """The organization's people (any role in it), by username: the KPI owners to choose."""
-    return store().organizations.members(pages.ctx.organization.id)
+    return pages.ctx.people()
 
 
 # -- the register and the tree -------------------------------------------------------------------

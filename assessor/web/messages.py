@@ -56,6 +56,12 @@ def person_named(username: object, names: Mapping[str, str] | None) -> str:
     return f"{name} ({username})" if name and name != username else f"'{username}'"
 
 
+# A record of an organization (a KPI's, plan's or action's owner, a unit's head, an
+# objective's owner) named someone who holds no role in it (organizations.may_name).
+NOT_ONE_OF_THE_PEOPLE = _l("%(name)s is not one of this organization's people: add them under "
+                           "the organization's people first, or choose someone who is.")
+
+
 def worded(sentences: Mapping[str, Any], error: DomainError) -> str:
     return _worded(sentences, error.code, **_names(error.data))
 
@@ -350,9 +356,13 @@ UNIT_ERRORS = {
 }
 
 
-def unit_error(error: DomainError, names: Mapping[str, str]) -> str:
-    """A refused unit change in words; `names` gives each unit's name by id."""
+def unit_error(error: DomainError, names: Mapping[str, str],
+               people: Mapping[str, str] | None = None) -> str:
+    """A refused unit change in words; `names` gives each unit's name by id, `people` each
+    person's name by username."""
     data = error.data
+    if error.code == "unit_head_not_member":
+        return str(NOT_ONE_OF_THE_PEOPLE % {"name": person_named(data.get("value"), people)})
     if error.code == "unit_not_empty":
         unit = names.get(data["unit"], data["unit"])
         if data["children"]:
@@ -395,9 +405,13 @@ STRATEGY_ERRORS = {
 }
 
 
-def strategy_error(error: DomainError, names: Mapping[str, str]) -> str:
-    """A refused strategy change in words; `names` gives each objective's name by id."""
+def strategy_error(error: DomainError, names: Mapping[str, str],
+                   people: Mapping[str, str] | None = None) -> str:
+    """A refused strategy change in words; `names` gives each objective's name by id, `people`
+    each person's name by username."""
     data = error.data
+    if error.code == "objective_owner_not_member":
+        return str(NOT_ONE_OF_THE_PEOPLE % {"name": person_named(data.get("value"), people)})
     if error.code == "objective_in_use":
         return ngettext(
             "%(objective)s is measured by %(num)d KPI (%(kpis)s): take the objective off it "
@@ -466,9 +480,7 @@ KPI_ERRORS = {
     "kpi_stretch_short": _l("A stretch target of %(value)s falls short of the target."),
     "kpi_unknown_unit": _l("That unit no longer exists; choose another."),
     "kpi_unknown_owner": _l("There is no user '%(value)s'."),
-    "kpi_owner_not_member": _l("%(name)s is not one of this organization's people: add them "
-                               "under the organization's people first, or choose someone "
-                               "who is."),
+    "kpi_owner_not_member": NOT_ONE_OF_THE_PEOPLE,
     "kpi_unknown_parent": _l("That KPI no longer exists; choose another."),
     "kpi_parent_cycle": _l("That KPI is decomposed from this one already: choosing it would "
                            "make a loop."),
@@ -646,9 +658,7 @@ PLAN_ERRORS = {
     "plan_effect_invalid": _l("An expected effect is not valid."),
     "plan_not_a_number": _l("'%(value)s' is not a number."),
     "plan_date_invalid": _l("'%(value)s' is not a date (YYYY-MM-DD)."),
-    "plan_user_unknown": _l("%(name)s is not one of this organization's people: add them "
-                            "under the organization's people first, or choose someone who "
-                            "is."),
+    "plan_user_unknown": NOT_ONE_OF_THE_PEOPLE,
     "plan_sponsor_not_leader": _l("The sponsor is one of the organization's leaders; "
                                   "'%(value)s' is not."),
     "plan_locked": _l("The plan is %(state)s: what is planned is changed only while it is a "

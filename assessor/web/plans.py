@@ -149,7 +149,7 @@ def _load(organization_id: str) -> Pages:
 
 
 def _people(pages: Pages):  # type: ignore[no-untyped-def]
-    return people_of(store().organizations.members(pages.ctx.organization.id))
+    return people_of(pages.ctx.people())
 
 
 def _revision() -> int | None:
@@ -297,7 +297,7 @@ def _shown_number(value: object) -> str:
 def _form_page(pages: Pages, plan: Plan | None, values: Mapping[str, Any],
                sources: Mapping[str, object], errors: Mapping[str, list[str]] | None = None,
                status: int = 200):  # type: ignore[no-untyped-def]
-    members = store().organizations.members(pages.ctx.organization.id)
+    members = pages.ctx.people()
     names = display_names()
     people = people_of(members)
     refs = tuple(sources.get("ofis") or ())  # type: ignore[call-overload]
@@ -444,7 +444,7 @@ def _plan_page(pages: Pages, plan: Plan, status: int = 200, *, error: str = "",
     moves = moves_open_to(plan, username, roles)
     editor = may_edit_plan(username, roles, plan.owner)
     names = display_names()
-    members = store().organizations.members(pages.ctx.organization.id)
+    members = pages.ctx.people()
     following = pages.records.plans.get(plan.continued_by) if plan.continued_by else None
     previous = pages.records.plans.get(plan.continues) if plan.continues else None
     return render_template(

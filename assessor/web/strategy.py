@@ -43,7 +43,7 @@ from .messages import (
     status_name,
     strategy_error,
 )
-from .units import head_choices
+from .units import people_choices
 
 bp = Blueprint("strategy", __name__, url_prefix="/o/<organization_id>/strategy")
 bp.add_app_template_filter(perspective_name, "perspective_name")
@@ -51,7 +51,8 @@ bp.add_app_template_filter(status_name, "kpi_status_name")
 
 LANES_TOP_DOWN = tuple(reversed(PERSPECTIVES_BOTTOM_UP))
 # Which field a refusal belongs to (the rest are shown above the form).
-_ERROR_FIELDS = {"strategy_horizon_invalid": "horizon", "objective_name_empty": "name",
+_ERROR_FIELDS = {"objective_owner_not_member": "owner", "strategy_horizon_invalid": "horizon",
+                 "objective_name_empty": "name",
                  "objective_name_too_long": "name", "objective_perspective_unknown":
                  "perspective", "link_self": "effect", "link_duplicate": "effect"}
 
@@ -72,7 +73,7 @@ class StrategyForm(Form):
 class ObjectiveForm(Form):
     name = StringField(_l("Objective"))
     perspective = SelectField(_l("Perspective"), choices=_perspective_choices)
-    owner = SelectField(_l("Owner"), default="")
+    owner = SelectField(_l("Owner"), default="", validate_choice=False)  # the domain's rule
     description = TextAreaField(_l("Description"))
     revision = HiddenField()
 
@@ -95,7 +96,7 @@ def _names(records: PerformanceRecords) -> dict[str, str]:
 
 def _refused(form: Form, error: StrategyError, records: PerformanceRecords) -> None:
     """The domain's reason on the field it concerns, else above the form."""
-    message = strategy_error(error, _names(records))
+    message = strategy_error(error, _names(records), display_names())
     name = _ERROR_FIELDS.get(error.code) or error.data.get("field") or ""
     field = getattr(form, name, None) if name in form else None
     if field is not None:
@@ -106,13 +107,6 @@ def _refused(form: Form, error: StrategyError, records: PerformanceRecords) -> N
 
 def _revision(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
-
-
-def _owner_choices(current: str = "") -> list[SelectChoice]:
-    choices = head_choices()
-    if current and current not in {choice.value for choice in choices}:
-        choices.append(SelectChoice(current, current))  # an account since gone
-    return choices
 
 
 def _objective_choices(records: PerformanceRecords) -> list[SelectChoice]:
@@ -145,7 +139,7 @@ def _strategy_form(records: PerformanceRecords) -> StrategyForm:
                         revision=str(stored.revision))
 
 
-def _objective_form(records: PerformanceRecords, objective: Objective | None = None,
+def _objective_form(ctx: OrganizationContext, objective: Objective | None = None,
                     posted: bool = False) -> ObjectiveForm:
     if posted:
         form = ObjectiveForm()
@@ -156,7 +150,7 @@ def _objective_form(records: PerformanceRecords, objective: Objective | None = N
                              perspective=objective.perspective.value, owner=objective.owner,
                              description=objective.description,
                              revision=str(objective.revision))
-    form.owner.choices = _owner_choices(objective.owner if objective else "")
+    form.owner.choices = people_choices(ctx, objective.owner if objective else "")
     return form
 
 
@@ -180,7 +174,7 @@ def _render(ctx: OrganizationContext, records: PerformanceRecords, status: int =
         readings=readings(records, today),
         warnings=[scorecard_warning(warning, names) for warning in scorecard_warnings(records)],
         strategy_form=strategy_form or _strategy_form(records),
-        objective_form=objective_form or _objective_form(records),
+        objective_form=objective_form or _objective_form(ctx),
         link_form=link_form or _link_form(records), unlink_form=UnlinkForm(),
         people=display_names(), open_form=open_form, OrgAction=OrgAction), status
 
@@ -222,12 +216,12 @@ def save(organization_id: str):  # type: ignore[no-untyped-def]
 def create_objective(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
     data = ctx.performance()
-    form = _objective_form(data.read(), posted=True)
+    form = _objective_form(ctx, posted=True)
     if form.validate_on_submit():
         try:
             objective = add_objective(data, ctx.user.username, form.name.data or "",
                                       form.perspective.data or "", form.owner.data or "",
-                                      form.description.data or "")
+                                      form.description.data or "", ctx.people())
         except StrategyError as error:
             _refused(form, error, data.read())
         else:
@@ -252,7 +246,7 @@ def _render_objective(ctx: OrganizationContext, records: PerformanceRecords,
     kpis = _kpis_of(records)[objective_id]
     return render_template(
         "strategy_objective.html", ctx=ctx, objective=objective,
-        form=form or _objective_form(records, objective), remove=Form(), kpis=kpis,
+        form=form or _objective_form(ctx, objective), remove=Form(), kpis=kpis,
         readings=readings(records, date.today()), objective_names=_names(records),
         causes=[link for link in records.links if link.effect == objective_id],
         effects=[link for link in records.links if link.cause == objective_id],
@@ -270,14 +264,14 @@ def update(organization_id: str, objective_id: str):  # type: ignore[no-untyped-
     ctx = load_organization(organization_id, OrgAction.EDIT_STRATEGY)
     data = ctx.performance()
     stored = _objective_or_404(data.read(), objective_id)
-    form = _objective_form(data.read(), stored, posted=True)
+    form = _objective_form(ctx, stored, posted=True)
     if form.validate_on_submit():
         try:
             objective = update_objective(
                 data, ctx.user.username, objective_id, name=form.name.data or "",
                 perspective_=form.perspective.data or "", owner=form.owner.data or "",
                 description=form.description.data or "",
-                expected_revision=_revision(form.revision.data))
+                expected_revision=_revision(form.revision.data), people=ctx.people())
         except StrategyError as error:
             _refused(form, error, data.read())
         except StaleRecord:

@@ -25,26 +25,33 @@ from ..units import (
     unit_tree,
     update_unit,
 )
-from .context import OrganizationContext, display_names, load_organization, users
+from .context import OrganizationContext, display_names, load_organization
 from .forms import Form
-from .messages import UNIT_KIND_NAMES, unit_error, unit_kind_name
+from .messages import UNIT_KIND_NAMES, person_named, unit_error, unit_kind_name
 
 bp = Blueprint("units", __name__, url_prefix="/o/<organization_id>/units")
 bp.add_app_template_filter(unit_kind_name, "unit_kind_name")
 
 # Which field a refusal belongs to (the rest are shown above the form).
-_ERROR_FIELDS = {"unit_name_empty": "name", "unit_name_too_long": "name",
+_ERROR_FIELDS = {"unit_head_not_member": "head", "unit_name_empty": "name",
+                 "unit_name_too_long": "name",
                  "unit_name_has_separator": "name", "unit_name_taken": "name",
                  "unit_mission_too_long": "mission", "unit_cycle": "parent",
                  "unit_needs_parent": "parent", "unit_company_fixed": "parent"}
 
 
-def head_choices() -> list[SelectChoice]:
-    """Every account by display name, after "nobody" (a unit's head is an account)."""
-    people = sorted(users().all(), key=lambda user: user.display_name.casefold())
-    return [SelectChoice("", _("(nobody)"))] + [
-        SelectChoice(user.username, f"{user.display_name} ({user.username})")
-        for user in people]
+def people_choices(ctx: OrganizationContext, current: str = "") -> list[SelectChoice]:
+    """Whom a unit's head or an objective's owner may be: "nobody", then the organization's
+    people by name, and `current` (the one stored) even when they no longer belong to it."""
+    names = display_names()
+    people = sorted(ctx.people(), key=lambda username: names.get(username, username).casefold())
+    choices = [SelectChoice("", _("(nobody)"))] + [
+        SelectChoice(username, f"{names.get(username, username)} ({username})")
+        for username in people]
+    if current and current not in ctx.people():
+        choices.append(SelectChoice(current, _("%(person)s (not of this organization)",
+                                               person=person_named(current, names))))
+    return choices
 
 
 def unit_choices(records: PerformanceRecords, leave_out: str | None = None
@@ -62,7 +69,7 @@ class NewUnitForm(Form):
         *(SelectChoice(kind.value, UNIT_KIND_NAMES[kind.value])
           for kind in (UnitKind.DEPARTMENT, UnitKind.TEAM, UnitKind.POST))])
     mission = TextAreaField(_l("Mission"), description=_l("What the unit exists to deliver."))
-    head = SelectField(_l("Head"), default="")
+    head = SelectField(_l("Head"), default="", validate_choice=False)  # the domain's rule
 
 
 class CompanyForm(Form):
@@ -70,13 +77,13 @@ class CompanyForm(Form):
 
     name = StringField(_l("Unit name"))
     mission = TextAreaField(_l("Mission"))
-    head = SelectField(_l("Head"), default="")
+    head = SelectField(_l("Head"), default="", validate_choice=False)  # the domain's rule
 
 
 class EditUnitForm(Form):
     name = StringField(_l("Unit name"))
     mission = TextAreaField(_l("Mission"), description=_l("What the unit exists to deliver."))
-    head = SelectField(_l("Head"), default="")
+    head = SelectField(_l("Head"), default="", validate_choice=False)  # the domain's rule
     revision = HiddenField()
 
 
@@ -91,7 +98,7 @@ def _names(records: PerformanceRecords) -> dict[str, str]:
 
 def _refused(form: Form, error: UnitError, records: PerformanceRecords) -> None:
     """The domain's reason on the field it concerns, else above the form."""
-    message = unit_error(error, _names(records))
+    message = unit_error(error, _names(records), display_names())
     field = getattr(form, _ERROR_FIELDS.get(error.code, ""), None)
     if field is not None:
         field.errors = [*field.errors, message]
@@ -103,9 +110,10 @@ def _revision(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-def _new_form(records: PerformanceRecords) -> NewUnitForm | CompanyForm:
+def _new_form(ctx: OrganizationContext, records: PerformanceRecords
+              ) -> NewUnitForm | CompanyForm:
     form: NewUnitForm | CompanyForm = NewUnitForm() if records.units else CompanyForm()
-    form.head.choices = head_choices()
+    form.head.choices = people_choices(ctx)
     if isinstance(form, NewUnitForm):
         form.parent.choices = unit_choices(records)
     return form
@@ -129,7 +137,7 @@ def _render_index(ctx: OrganizationContext, records: PerformanceRecords,
 def index(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.VIEW_PERFORMANCE)
     records = ctx.performance().read()
-    form = _new_form(records)
+    form = _new_form(ctx, records)
     if isinstance(form, CompanyForm) and not form.is_submitted():
         form.name.data = ctx.organization.name
     return _render_index(ctx, records, form)
@@ -140,13 +148,13 @@ def create(organization_id: str):  # type: ignore[no-untyped-def]
     ctx = load_organization(organization_id, OrgAction.EDIT_UNITS)
     data = ctx.performance()
     records = data.read()
-    form = _new_form(records)
+    form = _new_form(ctx, records)
     if form.validate_on_submit():
         parent = form.parent.data if isinstance(form, NewUnitForm) else None
         kind = form.kind.data or None if isinstance(form, NewUnitForm) else None
         try:
             unit = create_unit(data, ctx.user.username, form.name.data or "", parent, kind,
-                               form.mission.data or "", form.head.data or "")
+                               form.mission.data or "", form.head.data or "", ctx.people())
         except UnitError as error:
             _refused(form, error, data.read())
         else:
@@ -162,21 +170,14 @@ def _unit_or_404(records: PerformanceRecords, unit_id: str):  # type: ignore[no-
     return unit
 
 
-def _head_choices_for(unit: OrgUnit) -> list[SelectChoice]:
-    choices = head_choices()
-    if unit.head and unit.head not in {choice.value for choice in choices}:
-        choices.append(SelectChoice(unit.head, unit.head))  # an account since gone
-    return choices
-
-
-def _unit_forms(records: PerformanceRecords, unit_id: str,
+def _unit_forms(ctx: OrganizationContext, records: PerformanceRecords, unit_id: str,
                 edit: EditUnitForm | None = None, move: MoveUnitForm | None = None
                 ) -> tuple[EditUnitForm, MoveUnitForm]:
     unit = records.units[unit_id]
     if edit is None:
         edit = EditUnitForm(formdata=None, name=unit.name, mission=unit.mission,
                             head=unit.head, revision=str(unit.revision))
-    edit.head.choices = _head_choices_for(unit)
+    edit.head.choices = people_choices(ctx, unit.head)
     if move is None:
         move = MoveUnitForm(formdata=None, parent=unit.parent, revision=str(unit.revision))
     move.parent.choices = unit_choices(records, leave_out=unit_id)
@@ -188,7 +189,7 @@ def _render_unit(ctx: OrganizationContext, records: PerformanceRecords, unit_id:
                  status: int = 200, removal_refused: str = ""
                  ):  # type: ignore[no-untyped-def]
     unit = _unit_or_404(records, unit_id)
-    edit, move = _unit_forms(records, unit_id, edit, move)
+    edit, move = _unit_forms(ctx, records, unit_id, edit, move)
     kpis = sorted((kpi for kpi in records.kpis.values()
                    if kpi.unit == (unit_id if unit.parent is not None else None)),
                   key=lambda kpi: kpi.code)
@@ -213,12 +214,13 @@ def update(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     records = data.read()
     _unit_or_404(records, unit_id)
     form = EditUnitForm()
-    form.head.choices = _head_choices_for(records.units[unit_id])
+    form.head.choices = people_choices(ctx, records.units[unit_id].head)
     if form.validate_on_submit():
         try:
             unit = update_unit(data, ctx.user.username, unit_id, name=form.name.data or "",
                                mission=form.mission.data or "", head=form.head.data or "",
-                               expected_revision=_revision(form.revision.data))
+                               expected_revision=_revision(form.revision.data),
+                               people=ctx.people())
         except UnitError as error:
             _refused(form, error, data.read())
         except StaleRecord:
