@@ -4,6 +4,8 @@ consensus forms are in statement_forms.py)."""
 from __future__ import annotations
 
 import functools
+import math
+import re
 from datetime import date
 
 from babel import support
@@ -32,6 +34,23 @@ def normalized_text(text: str | None) -> str:
     """Browsers send CRLF line ends; store LF and no surrounding blank space, so an untouched
     text compares equal to what is stored."""
     return (text or "").replace("\r\n", "\n").strip()
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def typed_number(raw: str) -> object:
+    """A typed number as a float when it is one ("1,250.5" with its thousands separators
+    too); anything else ("99,5" is ambiguous) goes to the domain as typed, which refuses it
+    naming the field."""
+    text = raw.strip().replace("，", ",")
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
 
 
 @functools.cache

@@ -9,8 +9,6 @@ and render; who may do what is access.py's, every change is audited by the domai
 
 from __future__ import annotations
 
-import math
-import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -70,7 +68,7 @@ from ..strategy import Perspective
 from ..table_files import TableFileError
 from ..units import unit_path, unit_tree
 from .context import PerformancePages, display_names, load_performance, store, users
-from .forms import Form
+from .forms import Form, typed_number
 from .kept_body import page_around
 from .messages import (
     import_file_error,
@@ -172,7 +170,7 @@ def kpi_labels() -> dict[str, Any]:
 
 
 @bp.app_template_filter("kpi_number")
-def kpi_number(value: float | None) -> str:
+def kpityped_number(value: float | None) -> str:
     """A value as typed: 12 not 12.0, 0.125 in full; '' for none."""
     if value is None:
         return ""
@@ -359,23 +357,6 @@ def show(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
     return _kpi_page(pages, pages.kpi(kpi_id))
 
 
-THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-
-
-def _number(raw: str) -> object:
-    """A typed number as a float when it is one ("1,250.5" with its thousands separators
-    too); anything else ("99,5" is ambiguous) goes to the domain as typed, which refuses it
-    naming the field."""
-    text = raw.strip().replace("，", ",")
-    if THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) else text
-
-
 def _may_enter(pages: Pages, kpi: Kpi) -> None:
     if not may_enter_measurements(pages.username, pages.ctx.roles, kpi):
         abort(403, description=_("Only the KPI's owner and the organization's managers enter "
@@ -391,7 +372,7 @@ def measure(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
     try:
         measurement = add_measurement(
             pages.data, pages.username, kpi.id, form.get("period", "").strip(),
-            _number(form.get("value", "")),  # type: ignore[arg-type]
+            typed_number(form.get("value", "")),  # type: ignore[arg-type]
             form.get("comment", ""), replace_existing=form.get("replace") == "yes")
     except MeasurementError as error:
         field = str(error.data.get("field") or "value")
@@ -399,11 +380,11 @@ def measure(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
                          posted=form)
     if needs_comment(kpi, measurement):
         flash(_("Saved %(value)s for %(period)s. The value is %(status)s: add a comment with "
-                "the reason and what is done about it.", value=kpi_number(measurement.value),
+                "the reason and what is done about it.", value=kpityped_number(measurement.value),
                 period=measurement.period,
                 status=KPI_STATUS_NAMES[point_statuses(kpi, [measurement])[0][1]]), "warning")
     else:
-        flash(_("Saved %(value)s for %(period)s.", value=kpi_number(measurement.value),
+        flash(_("Saved %(value)s for %(period)s.", value=kpityped_number(measurement.value),
                 period=measurement.period), "success")
     return redirect(url_for(".show", organization_id=organization_id, kpi_id=kpi.id))
 
@@ -475,7 +456,7 @@ def _values_from(form: Mapping[str, Any]) -> dict[str, object]:
     values["owner"] = str(values["owner"]).lower()
     for name in NUMBER_FIELDS:
         raw = form.get(name, "").strip()
-        values[name] = _number(raw) if raw else None
+        values[name] = typed_number(raw) if raw else None
     for name in DATE_FIELDS:
         values[name] = form.get(name, "").strip() or None
     for name, kind in CHOICE_FIELDS.items():

@@ -12,7 +12,6 @@ domain's to say.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,7 +72,7 @@ from .context import (
     store,
 )
 from .errors import kept_text, typed_values
-from .forms import Form
+from .forms import Form, typed_number
 from .messages import PLAN_MISSING, plan_error
 
 bp = Blueprint("plans", __name__, url_prefix="/o/<organization_id>/plans")
@@ -186,18 +185,6 @@ def index(organization_id: str):  # type: ignore[no-untyped-def]
 
 
 # -- the form: new and edit --------------------------------------------------------------------
-def _number(raw: str) -> object:
-    """A typed number as a float; anything else as typed, for the domain to refuse by name."""
-    text = raw.strip().replace("，", ",")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
-        text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) else text
-
-
 def _content_from(form: Mapping[str, Any]) -> dict[str, object]:
     """The plan's content fields from the posted form, as the domain takes them."""
     effects: list[object] = []
@@ -208,7 +195,7 @@ def _content_from(form: Mapping[str, Any]) -> dict[str, object]:
                          for part in ("now", "expected"))
         by = form.get(f"effect_by_{index}", "").strip()
         if kpi or now or expected or by:
-            effects.append(ExpectedEffect(kpi, _number(now), _number(expected), by))  # type: ignore[arg-type]
+            effects.append(ExpectedEffect(kpi, typed_number(now), typed_number(expected), by))  # type: ignore[arg-type]
     items = tuple(part for part in re.split(r"[\s,，;；]+", form.get("items", "")) if part)
     return {
         "title": form.get("title", ""), "objective": form.get("objective", ""),
@@ -284,13 +271,13 @@ def _form_values(plan_values: Mapping[str, object]) -> dict[str, Any]:
         "effect_rows": len(effects) + EFFECT_ROWS,
         **{key: value for index, effect in enumerate(effects) if isinstance(effect, ExpectedEffect)
            for key, value in ((f"effect_kpi_{index}", effect.kpi),
-                              (f"effect_now_{index}", _shown_number(effect.now)),
-                              (f"effect_expected_{index}", _shown_number(effect.expected)),
+                              (f"effect_now_{index}", _showntyped_number(effect.now)),
+                              (f"effect_expected_{index}", _showntyped_number(effect.expected)),
                               (f"effect_by_{index}", effect.by))},
     }
 
 
-def _shown_number(value: object) -> str:
+def _showntyped_number(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
