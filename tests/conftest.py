@@ -54,8 +54,8 @@ def app_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with the demo loaded, once per test session: loading it makes some 1,800
-    synced writes (10 s and more on a busy disk). Copy it with `demo_app`."""
+    """A data folder with the demo loaded, once per test session (a few seconds, mostly
+    matching statements and hashing passwords). Copy it with `demo_app`."""
     app = create_app(app_config(tmp_path_factory.mktemp("demo-template")))
     with app.app_context():
         load_demo(app.extensions[STORE_KEY], app.extensions[USERS_KEY])
