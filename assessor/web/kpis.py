@@ -170,7 +170,7 @@ def kpi_labels() -> dict[str, Any]:
 
 
 @bp.app_template_filter("kpi_number")
-def kpityped_number(value: float | None) -> str:
+def kpi_number(value: float | None) -> str:
     """A value as typed: 12 not 12.0, 0.125 in full; '' for none."""
     if value is None:
         return ""
@@ -205,11 +205,6 @@ def _today() -> date:
 
 def _usernames() -> set[str]:
     return {user.username for user in users().all()}
-
-
-def _people(pages: Pages) -> Mapping[str, Any]:
-    """The organization's people (any role in it), by username: the KPI owners to choose."""
-    return pages.ctx.people()
 
 
 # -- the register and the tree -------------------------------------------------------------------
@@ -380,11 +375,11 @@ def measure(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
                          posted=form)
     if needs_comment(kpi, measurement):
         flash(_("Saved %(value)s for %(period)s. The value is %(status)s: add a comment with "
-                "the reason and what is done about it.", value=kpityped_number(measurement.value),
+                "the reason and what is done about it.", value=kpi_number(measurement.value),
                 period=measurement.period,
                 status=KPI_STATUS_NAMES[point_statuses(kpi, [measurement])[0][1]]), "warning")
     else:
-        flash(_("Saved %(value)s for %(period)s.", value=kpityped_number(measurement.value),
+        flash(_("Saved %(value)s for %(period)s.", value=kpi_number(measurement.value),
                 period=measurement.period), "success")
     return redirect(url_for(".show", organization_id=organization_id, kpi_id=kpi.id))
 
@@ -493,7 +488,7 @@ def _form_choices(records: PerformanceRecords, kpi_id: str | None,
 
 def _form_page(pages: Pages, kpi: Kpi | None, values: Mapping[str, object],
                errors: Mapping[str, list[str]] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    people = _people(pages)
+    people = pages.ctx.people()
     owner = values.get("owner") or ""
     # An owner who is none of the organization's people (a KPI stored before the rule, or
     # one typed): kept as a choice of its own, and said beside the field.
@@ -515,7 +510,7 @@ def _problems(pages: Pages, candidate: Kpi) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     names = display_names()
     for problem in kpi_problems(pages.records, normalized(pages.records, candidate),
-                                _usernames(), _people(pages)):
+                                _usernames(), pages.ctx.people()):
         errors.setdefault(problem.field or "", []).append(kpi_error(problem, names))
     return errors
 
@@ -537,7 +532,7 @@ def new(organization_id: str):  # type: ignore[no-untyped-def]
     errors = _problems(pages, Kpi(id="", **values))  # type: ignore[arg-type]
     if not errors:
         try:
-            kpi = create_kpi(pages.data, pages.username, values, _usernames(), _people(pages))
+            kpi = create_kpi(pages.data, pages.username, values, _usernames(), pages.ctx.people())
         except (KpiError, StaleRecord) as error:
             errors = _refused(error)
         else:
@@ -559,7 +554,7 @@ def edit(organization_id: str, kpi_id: str):  # type: ignore[no-untyped-def]
         try:
             changed = update_kpi(pages.data, pages.username, kpi.id, values,
                                  expected_revision=int(revision) if revision.isdigit() else None,
-                                 usernames=_usernames(), people=_people(pages))
+                                 usernames=_usernames(), people=pages.ctx.people())
         except (KpiError, StaleRecord) as error:
             errors = _refused(error)
         else:
@@ -623,7 +618,7 @@ def import_page(organization_id: str):  # type: ignore[no-untyped-def]
             report = import_file(pages.data, pages.username, path, pages.ctx.organization.name,
                                  _usernames(),
                                  replace_existing=request.form.get("replace") == "yes",
-                                 people=_people(pages))
+                                 people=pages.ctx.people())
         except TableFileError as error:
             return _import_page(pages, error=_("%(file)s: %(reason)s Nothing was stored.",
                                                file=name, reason=import_file_error(error)),

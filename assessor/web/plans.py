@@ -271,13 +271,13 @@ def _form_values(plan_values: Mapping[str, object]) -> dict[str, Any]:
         "effect_rows": len(effects) + EFFECT_ROWS,
         **{key: value for index, effect in enumerate(effects) if isinstance(effect, ExpectedEffect)
            for key, value in ((f"effect_kpi_{index}", effect.kpi),
-                              (f"effect_now_{index}", _showntyped_number(effect.now)),
-                              (f"effect_expected_{index}", _showntyped_number(effect.expected)),
+                              (f"effect_now_{index}", _shown_number(effect.now)),
+                              (f"effect_expected_{index}", _shown_number(effect.expected)),
                               (f"effect_by_{index}", effect.by))},
     }
 
 
-def _showntyped_number(value: object) -> str:
+def _shown_number(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -43,12 +43,11 @@ _ERROR_FIELDS = {"unit_head_not_member": "head", "unit_name_empty": "name",
 def people_choices(ctx: OrganizationContext, current: str = "") -> list[SelectChoice]:
     """Whom a unit's head or an objective's owner may be: "nobody", then the organization's
     people by name, and `current` (the one stored) even when they no longer belong to it."""
-    names = display_names()
-    people = sorted(ctx.people(), key=lambda username: names.get(username, username).casefold())
+    names, people = display_names(), ctx.people()
     choices = [SelectChoice("", _("(nobody)"))] + [
         SelectChoice(username, f"{names.get(username, username)} ({username})")
-        for username in people]
-    if current and current not in ctx.people():
+        for username in sorted(people, key=lambda name: names.get(name, name).casefold())]
+    if current and current not in people:
         choices.append(SelectChoice(current, _("%(person)s (not of this organization)",
                                                person=person_named(current, names))))
     return choices
