@@ -88,6 +88,8 @@ def count_characters(text: str) -> int:
 
 def answer_too_long(text: str) -> bool:
     """More characters than one answer may hold (or, with its spaces, more than it may store)."""
+    if len(text) <= MAX_ANSWER_CHARS:  # the count is at most the length: no need to count
+        return False
     return count_characters(text) > MAX_ANSWER_CHARS or len(text) > MAX_ANSWER_LENGTH
 
 

@@ -99,6 +99,13 @@ def save_revisions(path: str, question: str, count: int) -> None:
         assert [a.revision for a in result.saved] == [n + 1], result
 
 
+def append_audit_entries(path: str, key: str, count: int) -> None:
+    """Audit level: entries appended to the trail beside the file, without any lock."""
+    trail = AuditFile(Path(path).parent)
+    for n in range(count):
+        trail.record(key, "appended", n=n, pad="审" * (n % 700))
+
+
 def write_when_all_ready(barrier: SupportsWait, writer: Writer, path: str, key: str,
                          count: int) -> None:
     """Start writing only once every writer is ready, so that they really overlap."""
@@ -152,9 +159,19 @@ def check_revisions(path: Path, keys: list[str], count: int) -> None:
     assert sum(answers[q].revision for q in keys) == len(keys) * count
 
 
+def check_audit_entries(path: Path, keys: list[str], count: int) -> None:
+    trail = AuditFile(path.parent).read()
+    assert trail.unreadable_lines == 0
+    appended = [entry for entry in trail.entries if entry.action == "appended"]
+    for key in keys:  # each writer's entries whole, in the order it appended them
+        assert [e.detail["n"] for e in appended if e.user == key] == list(range(count))
+        assert all(e.detail["pad"] == "审" * (e.detail["n"] % 700) for e in appended)
+
+
 LEVELS = [
     pytest.param(write_entries, check_entries, id="datafile-transactions"),
     pytest.param(save_revisions, check_revisions, id="save_answers"),
+    pytest.param(append_audit_entries, check_audit_entries, id="audit-appends"),
 ]
 
 
@@ -581,6 +598,45 @@ def test_refused_snapshot_write_leaves_no_trace(answered_file: DataFile,
     with answered_file.transaction() as db:  # an unrelated change, saved
         db.table(ENTRIES).insert({"n": 0})
     assert load_answers(_data(answered_file.path)) == answers
+
+
+def test_a_trail_copied_during_an_append_leaves_the_unfinished_line_out(
+        tmp_path: Path) -> None:
+    trail = AuditFile(tmp_path)
+    trail.record("ann", "first")
+    with trail.path.open("ab") as file:  # an append half-way through, as another process's
+        file.write(b'{"at": "2026-01-01T00:00:00Z", "user": "bo')
+    copy = trail.copy_to(tmp_path / "copy.jsonl")
+    assert copy.read_bytes() == trail.path.read_bytes().rsplit(b"\n", 1)[0] + b"\n"
+    copied = AuditFile(tmp_path)
+    copied.path = copy
+    assert [entry.action for entry in copied.read().entries] == ["first"]
+    assert copied.read().unreadable_lines == 0
+
+
+def test_files_are_written_as_the_standard_library_writes_them(tmp_path: Path) -> None:
+    """Compact UTF-8 JSON, byte for byte what json.dumps wrote in earlier releases: a folder
+    stays readable by them and by anyone's tools."""
+    tables = {"answers": {"1": {"question": "4.1.2.a", "text": "第1条：每月评审，记录措施。\n- ok",
+                                "revision": 3, "score": 42.5, "carried_over_from": None,
+                                "sources": ["K1", "K2"], "flags": {"done": True}}},
+              "meta": {"1": {"schema": files.SCHEMA_VERSION}}}
+    data_file = DataFile(tmp_path / "assessment.json")
+    with data_file.transaction() as db:
+        db.table("answers").insert(tables["answers"]["1"])
+    written = data_file.path.read_bytes()
+    assert written == json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "第1条".encode() in written
+
+
+def test_a_file_holding_what_only_the_standard_library_writes_is_still_read(
+        tmp_path: Path) -> None:
+    """json.dumps writes NaN and Infinity, which strict JSON readers refuse: a file of an
+    earlier release holding them is read, not reported corrupt."""
+    path = tmp_path / "assessment.json"
+    path.write_text(json.dumps({"values": {"1": {"value": float("nan"), "top": float("inf")}}}))
+    document = read_tables(path)["values"]["1"]
+    assert document["value"] != document["value"] and document["top"] == float("inf")
 
 
 def test_one_read_per_file_gives_one_version_and_sees_its_own_writes(tmp_path: Path) -> None:

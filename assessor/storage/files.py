@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+import orjson
 from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -159,7 +160,19 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 
 def encode(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The file's bytes: compact UTF-8 JSON, the same bytes as the standard library's
+    json.dumps(data, ensure_ascii=False, separators=(",", ":")) writes, some 30 times faster (a
+    save writes the whole assessment file, 200 KB and more)."""
+    return orjson.dumps(data)
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        # The standard library also reads what only it writes (NaN, Infinity), should a file of
+        # an earlier release hold any; and words the error for a file that is not JSON at all.
+        return json.loads(raw)
 
 
 # Inside one_read_per_file(): the tables each file was read as, so that one request reads each
@@ -214,7 +227,7 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     if not raw:
         raise CorruptDataFile(path, "is empty; restore it from a backup")
     try:
-        tables = json.loads(raw)
+        tables = _decode(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CorruptDataFile(path, f"is not valid JSON ({error}); restore it from a backup") \
             from error
@@ -299,6 +312,14 @@ class _SnapshotStorage(Storage):
             raise PermissionError("this TinyDB snapshot is read-only; use DataFile.transaction()")
         self.tables = data
         self.dirty = True
+
+
+def stored_documents(db: TinyDB, table: str) -> Mapping[str, Mapping[str, Any]]:
+    """A transaction's table as it stands, by document id, without TinyDB's copy of each
+    document (iterating a Table copies every one): for finding a few documents in a large
+    table. Read only; change documents through the TinyDB table."""
+    storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
+    return MappingProxyType(storage.tables.get(table, {}))
 
 
 class _Locks:

@@ -26,7 +26,7 @@ from ..repositories import PhaseChanged
 from ..review import Review
 from ..targets import ItemTarget
 from .audit_log import AuditFile
-from .files import CorruptDataFile, DataFile
+from .files import CorruptDataFile, DataFile, stored_documents
 from .performance import TinyPerformance
 
 T = TypeVar("T")
@@ -102,14 +102,16 @@ class TinyAnswers:
              expected_phase: Phase | None = None) -> SaveResult:
         wanted = set(questions)
         with _write(self._file, expected_phase) as db:
+            ids, stored = {}, {}
+            for doc_id, doc in stored_documents(db, ANSWERS).items():
+                if doc["question"] in wanted:
+                    ids[doc["question"]], stored[doc["question"]] = int(doc_id), _answer(doc)
+            result = decide(stored)
             table = db.table(ANSWERS)
-            stored = {doc["question"]: doc for doc in table if doc["question"] in wanted}
-            result = decide({question: _answer(doc) for question, doc in stored.items()})
             for answer in result.saved:
                 fields = _answer_doc(answer)
-                if answer.question in stored:
-                    table.update(_replacing_answer(fields),
-                                 doc_ids=[stored[answer.question].doc_id])
+                if answer.question in ids:
+                    table.update(_replacing_answer(fields), doc_ids=[ids[answer.question]])
                 else:
                     table.insert(fields)
         return result

@@ -128,8 +128,8 @@ class Store:
         return removed
 
     def backup(self, destination: Path | str) -> list[Path]:
-        """Copy every data file and audit trail to `destination`, each under its lock so no
-        copy is torn."""
+        """Copy every data file (under its lock) and audit trail (its whole lines) to
+        `destination`, so that no copy is torn."""
         destination = Path(destination)
         if destination.exists() and any(destination.iterdir()):
             raise FileExistsError(f"{destination} is not empty; choose a new folder")
