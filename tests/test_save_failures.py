@@ -69,7 +69,7 @@ def break_disk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
             monkeypatch.setattr(files, "tempfile",
                                 SimpleNamespace(mkstemp=fail_with(errno.EROFS)))
         elif request.param == "read-only lock file":
-            monkeypatch.setattr(files.FileLock, "acquire", fail_with(errno.EROFS))
+            monkeypatch.setattr(files, "process_lock", fail_with(errno.EROFS))
         else:
             monkeypatch.setattr(files.os, "replace", fail_with(errno.EIO))
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from click.testing import Result
-from filelock import FileLock
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
@@ -42,6 +41,7 @@ from assessor.storage.files import (
     one_read_per_file,
     read_tables,
 )
+from assessor.storage.locks import process_lock
 from assessor.storage.repositories import TinyAssessmentData
 from assessor.storage.staging import STAGING_LOCK, STAGING_PREFIX, staged
 from assessor.storage.store import Store
@@ -302,8 +302,8 @@ def test_sigkill_mid_write_loses_no_returned_write(tmp_path: Path, kill_after: i
     assert len(stored) - len(reported) in ((0,) if stall else (0, 1))
     if stall:  # the half-written temporary file is left over, and ignored
         assert _folder_names(tmp_path) - {path.name, f"{path.name}.lock"}
-    # The killed writer's lock died with it: the file takes new writes.
-    with FileLock(f"{path}.lock", timeout=5):
+    # The killed writer's lock died with it: nobody holds it, the file takes new writes.
+    with process_lock(f"{path}.lock", wait=False):
         pass
     with DataFile(path).transaction() as db:
         db.table(ENTRIES).insert({"n": -1})
@@ -724,7 +724,7 @@ def test_the_next_store_removes_what_a_crashed_staging_left_and_spares_a_live_on
     (orphan / "assessment.json").write_bytes(encode({}))
     (crashed / "moving.json").write_bytes(encode([["assessments", orphan.name],
                                                   ["assessments", listed.id]]))
-    with FileLock(store.root / STAGING_LOCK):  # a staging under way in another process
+    with process_lock(store.root / STAGING_LOCK):  # a staging under way in another process
         Store(store.root)
         assert crashed.exists() and orphan.exists()
     Store(store.root)

@@ -3,7 +3,7 @@
 TinyDB's own JSONStorage rewrites a file in place, so a crash or a full disk half-way through a
 write leaves it corrupt, and it has no locking (see ../shared/reference/engineering.md). Here:
 - every change happens inside `DataFile.transaction()`, which holds a thread lock and a
-  `filelock` lock on a sibling `.lock` file for the whole read-modify-write;
+  process lock (locks.py) on a sibling `.lock` file for the whole read-modify-write;
 - TinyDB works on an in-memory snapshot during the transaction, and the snapshot is written once
   at the end: to a temporary file in the same folder, flushed, fsynced, `os.replace`d over the
   old file, and the folder fsynced. A reader therefore sees the old file or the new one, whole.
@@ -27,9 +27,10 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import orjson
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
+
+from .locks import process_lock
 
 # 2: organizations are records; statements have ids (storage/upgrade.py upgrades from 1).
 SCHEMA_VERSION = 2
@@ -322,16 +323,43 @@ def stored_documents(db: TinyDB, table: str) -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(storage.tables.get(table, {}))
 
 
+class _PathLock:
+    """A data file's lock within this process: a thread lock, then the lock across processes
+    (a thread that holds both already takes them again at no cost)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._held = False  # by the thread inside the thread lock; only it reads or sets this
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._thread_lock, contextlib.ExitStack() as stack:
+            if self._held:
+                yield
+                return
+            try:  # a read-only or full disk refuses the lock file already
+                stack.enter_context(process_lock(f"{self.path}.lock"))
+            except OSError as error:
+                raise StorageUnavailable(self.path, error) from error
+            self._held = True
+            try:
+                yield
+            finally:
+                self._held = False
+
+
 class _Locks:
-    """One thread lock per path for this process; FileLock adds the lock across processes."""
+    """One lock per data file for this process."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._by_path: dict[Path, threading.RLock] = {}
+        self._by_path: dict[Path, _PathLock] = {}
 
-    def for_path(self, path: Path) -> threading.RLock:
+    def for_path(self, path: Path) -> _PathLock:
+        resolved = path.resolve()
         with self._guard:
-            return self._by_path.setdefault(path, threading.RLock())
+            return self._by_path.setdefault(resolved, _PathLock(resolved))
 
 
 _LOCKS = _Locks()
@@ -342,21 +370,11 @@ class DataFile:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._thread_lock = _LOCKS.for_path(self.path.resolve())
-        self._file_lock = FileLock(f"{self.path}.lock")
+        self._lock = _LOCKS.for_path(self.path)
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> contextlib.AbstractContextManager[None]:
         """Hold this file's thread and process locks (no other writer can start meanwhile)."""
-        with self._thread_lock:
-            try:  # a read-only or full disk refuses the lock file already
-                self._file_lock.acquire()
-            except OSError as error:
-                raise StorageUnavailable(self.path, error) from error
-            try:
-                yield
-            finally:
-                self._file_lock.release()
+        return self._lock.held()
 
     def documents(self, table: str) -> Iterator[Mapping[str, Any]]:
         """The documents of one table as read-only mappings: the fast path for page views."""

@@ -48,8 +48,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from .files import (
     META_TABLE,
     DataFileError,
@@ -60,6 +58,7 @@ from .files import (
     read_tables,
     unsynced_writes,
 )
+from .locks import LockBusy, process_lock
 from .repositories import ASSESSMENTS, ORGANIZATIONS, USERS
 from .store import ASSESSMENT_DIR, ORGANIZATION_DIR, Store
 
@@ -75,7 +74,7 @@ def staged(store: Store) -> Iterator[Store]:
     """A Store in a staging folder of `store`'s, written without per-write fsyncs; when the
     block ends cleanly, its assessments, organizations and accounts join `store` (see the
     module's text). An exception leaves `store` as it was."""
-    with FileLock(store.root / STAGING_LOCK):
+    with process_lock(store.root / STAGING_LOCK):
         _discard_all(store)  # what a crashed staging left (nobody else can stage meanwhile)
         folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=store.root))
         try:
@@ -92,15 +91,12 @@ def discard_unfinished(store: Store) -> None:
     under way: it holds the lock)."""
     if not any(_stagings(store.root)):
         return
-    lock = FileLock(store.root / STAGING_LOCK)
-    try:
-        lock.acquire(timeout=0)
-    except (Timeout, OSError):  # one is under way (or a read-only folder): leave it
-        return
-    try:
+    with contextlib.ExitStack() as hold:
+        try:
+            hold.enter_context(process_lock(store.root / STAGING_LOCK, wait=False))
+        except (LockBusy, OSError):  # one is under way (or a read-only folder): leave it
+            return
         _discard_all(store)
-    finally:
-        lock.release()
 
 
 def _stagings(root: Path) -> Iterator[Path]:
