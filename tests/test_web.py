@@ -348,8 +348,13 @@ def test_previous_and_next_navigation(client: FlaskClient, assessment: Assessmen
     first = client.get(item_url(assessment, "4.1.2")).get_data(as_text=True)
     assert f'href="/a/{assessment.id}/profile" rel="prev"' in first
     assert f'href="/a/{assessment.id}/items/4.1.3" rel="next"' in first
+    second = client.get(item_url(assessment, "4.1.3")).get_data(as_text=True)
+    assert f'href="/a/{assessment.id}/items/4.1.2" rel="prev">← 4.1.2 ' in second
     last = client.get(item_url(assessment, "4.7.7")).get_data(as_text=True)
     assert 'rel="next"' not in last
+    profile = client.get(f"/a/{assessment.id}/profile").get_data(as_text=True)
+    assert 'rel="prev"' not in profile
+    assert f'href="/a/{assessment.id}/items/4.1.2" rel="next">4.1.2 ' in profile
 
 
 def test_profile_page_saves_profile_answers(client: FlaskClient, assessment: AssessmentRecord,

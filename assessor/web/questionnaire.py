@@ -20,7 +20,7 @@ from ..answers import (
     unanswered,
 )
 from ..criteria import Item, Question, Text
-from ..i18n import localized, phase_name, show_both
+from ..i18n import phase_name, show_both
 from ..next_cycle import carried_over, carried_over_on
 from ..progress import length_budget, of_questions, stored_progress
 from ..repositories import PhaseChanged
@@ -57,20 +57,11 @@ class Section:
     title: Text
     groups: tuple[tuple[Text | None, tuple[Question, ...]], ...]
     item: Item | None
-    url: str
-    previous: tuple[str, str] | None  # (label, url)
-    following: tuple[str, str] | None
+    url: str  # the page's neighbours are the template's (answer_page.html's pager)
 
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for _, questions in self.groups for q in questions)
-
-
-def _item_link(assessment_id: str, item: Item | None) -> tuple[str, str] | None:
-    if item is None:
-        return None
-    return (f"{item.id} {localized(item.title)}",
-            url_for("questionnaire.item", assessment_id=assessment_id, item_id=item.id))
 
 
 def _profile_section(ctx: AssessmentContext) -> Section:
@@ -79,20 +70,14 @@ def _profile_section(ctx: AssessmentContext) -> Section:
         id=profile.id, title=profile.title,
         groups=tuple((part.title, part.questions) for part in profile.parts), item=None,
         url=url_for("questionnaire.profile", assessment_id=ctx.record.id),
-        previous=None, following=_item_link(ctx.record.id, ctx.framework.items[0]),
     )
 
 
 def _item_section(ctx: AssessmentContext, item_id: str) -> Section:
     item = item_or_404(ctx, item_id)
-    before, after = ctx.framework.neighbours(item.id)
-    previous = _item_link(ctx.record.id, before) or (
-        localized(ctx.framework.profile.title),
-        url_for("questionnaire.profile", assessment_id=ctx.record.id))
     return Section(
         id=item.id, title=item.title, groups=((None, item.questions),), item=item,
         url=url_for("questionnaire.item", assessment_id=ctx.record.id, item_id=item.id),
-        previous=previous, following=_item_link(ctx.record.id, after),
     )
 
 
