@@ -378,7 +378,11 @@ def test_an_owner_who_is_none_of_the_organizations_people_is_refused_on_the_form
 def test_a_kpi_whose_owner_has_left_the_organization_is_shown_and_edited(
         manager: FlaskClient, org: Org, store: Store) -> None:
     kept = gen_kpi(store, org.id, "X1", name="Old KPI", owner="outsider")  # before the rule
-    assert "Old KPI" in page(manager, org.url(kept.id))
+    shown = html.unescape(page(manager, org.url(kept.id)))
+    assert "Old KPI" in shown
+    assert ("owner: Out Sider <small class=\"outsider-note\">(not one of this organization's "
+            "people: they cannot open this KPI or enter its values)</small>") in shown
+    assert "outsider-note" not in page(manager, org.url(org.sales.id))  # an owner who belongs
     body = html.unescape(page(manager, org.url(f"{kept.id}/edit")))
     assert '<option value="outsider" selected>Out Sider</option>' in body
     assert ("Out Sider is not one of this organization's people, so they cannot open this "

@@ -331,6 +331,8 @@ def _kpi_page(pages: Pages, kpi: Kpi, status: int = 200, *,
         may_enter=may_enter, accept_as=_accept_as(username, kpi, superior),
         may_reply=may_reply_on_kpi(username, pages.ctx.roles, kpi, superior),
         may_edit=pages.ctx.can(OrgAction.EDIT_KPIS), form=Form(),
+        # An owner who has left the organization (or was stored before owners had to belong).
+        owner_outside=bool(kpi.owner) and kpi.owner not in pages.ctx.people(),
         measurement_errors=measurement_errors or {}, posted=posted or {},
         explain_errors=explain_errors or {}, reply_error=reply_error,
         colours=STATUS_COLOURS), status
