@@ -111,6 +111,9 @@ def test_the_unit_form_offers_the_people_and_refuses_others(
     page = response.get_data(as_text=True)
     assert "Outsider (outsider) is not one of this organization&#39;s people" in page
     assert 'value="Works 工厂"' in page  # the typed name is kept
+    # and the head it named, as such, rather than "(nobody)" beside the refusal
+    assert re.search(r'<option selected value="outsider">Outsider \(outsider\) \(not of this '
+                     r'organization\)</option>', page)
     assert not store.organization_data(org.id).read().units
 
 
@@ -134,8 +137,9 @@ def test_the_objective_form_refuses_an_outsider(managed: FlaskClient, store: Sto
     response = managed.post(f"/o/{org.id}/strategy/objectives", data={
         "name": "Grow", "perspective": "financial", "owner": OUTSIDER, "description": ""})
     assert response.status_code == 400
-    assert "Outsider (outsider) is not one of this organization" in response.get_data(
-        as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Outsider (outsider) is not one of this organization" in page
+    assert choices(page, "owner")[-1] == OUTSIDER  # shown as sent, beside the refusal
     assert not store.organization_data(org.id).read().objectives
 
 

@@ -150,7 +150,7 @@ def _objective_form(ctx: OrganizationContext, objective: Objective | None = None
                              perspective=objective.perspective.value, owner=objective.owner,
                              description=objective.description,
                              revision=str(objective.revision))
-    form.owner.choices = people_choices(ctx, objective.owner if objective else "")
+    form.owner.choices = people_choices(ctx, form.owner.data or "")
     return form
 
 

@@ -42,7 +42,8 @@ _ERROR_FIELDS = {"unit_head_not_member": "head", "unit_name_empty": "name",
 
 def people_choices(ctx: OrganizationContext, current: str = "") -> list[SelectChoice]:
     """Whom a unit's head or an objective's owner may be: "nobody", then the organization's
-    people by name, and `current` (the one stored) even when they no longer belong to it."""
+    people by name, and `current` (the one stored, or the one a refused form sent) even when
+    they are not of it, so that the form shows whom it names beside the refusal."""
     names, people = display_names(), ctx.people()
     choices = [SelectChoice("", _("(nobody)"))] + [
         SelectChoice(username, f"{names.get(username, username)} ({username})")
@@ -112,7 +113,7 @@ def _revision(raw: str | None) -> int | None:
 def _new_form(ctx: OrganizationContext, records: PerformanceRecords
               ) -> NewUnitForm | CompanyForm:
     form: NewUnitForm | CompanyForm = NewUnitForm() if records.units else CompanyForm()
-    form.head.choices = people_choices(ctx)
+    form.head.choices = people_choices(ctx, form.head.data or "")
     if isinstance(form, NewUnitForm):
         form.parent.choices = unit_choices(records)
     return form
@@ -176,7 +177,7 @@ def _unit_forms(ctx: OrganizationContext, records: PerformanceRecords, unit_id: 
     if edit is None:
         edit = EditUnitForm(formdata=None, name=unit.name, mission=unit.mission,
                             head=unit.head, revision=str(unit.revision))
-    edit.head.choices = people_choices(ctx, unit.head)
+    edit.head.choices = people_choices(ctx, edit.head.data or "")
     if move is None:
         move = MoveUnitForm(formdata=None, parent=unit.parent, revision=str(unit.revision))
     move.parent.choices = unit_choices(records, leave_out=unit_id)
@@ -213,7 +214,7 @@ def update(organization_id: str, unit_id: str):  # type: ignore[no-untyped-def]
     records = data.read()
     _unit_or_404(records, unit_id)
     form = EditUnitForm()
-    form.head.choices = people_choices(ctx, records.units[unit_id].head)
+    form.head.choices = people_choices(ctx, form.head.data or "")
     if form.validate_on_submit():
         try:
             unit = update_unit(data, ctx.user.username, unit_id, name=form.name.data or "",
