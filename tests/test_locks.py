@@ -40,15 +40,22 @@ def _child(context: str, target, *args: object) -> multiprocessing.Process:  # t
     return process
 
 
-def test_another_process_holding_the_lock_keeps_it_until_it_lets_go(tmp_path: Path) -> None:
-    path = str(tmp_path / "file.lock")
+def _holding_child(path: str) -> tuple[multiprocessing.Process, Connection]:
+    """A spawned process that holds the lock on `path` until told (through the connection
+    returned) to let go."""
     ready_in, ready_out = multiprocessing.Pipe(duplex=False)
     release_in, release_out = multiprocessing.Pipe(duplex=False)
     holder = _child("spawn", hold_until_told, path, ready_out, release_in)
     assert ready_in.poll(TIMEOUT) and ready_in.recv() == "holding"
+    return holder, release_out
+
+
+def test_another_process_holding_the_lock_keeps_it_until_it_lets_go(tmp_path: Path) -> None:
+    path = str(tmp_path / "file.lock")
+    holder, release = _holding_child(path)
     with pytest.raises(LockBusy), process_lock(path, wait=False):
         pass
-    release_out.send("go")
+    release.send("go")
     holder.join(TIMEOUT)
     assert holder.exitcode == 0
     with process_lock(path, wait=False):  # free again
@@ -57,10 +64,7 @@ def test_another_process_holding_the_lock_keeps_it_until_it_lets_go(tmp_path: Pa
 
 def test_a_process_killed_while_holding_the_lock_releases_it(tmp_path: Path) -> None:
     path = str(tmp_path / "file.lock")
-    ready_in, ready_out = multiprocessing.Pipe(duplex=False)
-    release_in, _ = multiprocessing.Pipe(duplex=False)
-    holder = _child("spawn", hold_until_told, path, ready_out, release_in)
-    assert ready_in.poll(TIMEOUT) and ready_in.recv() == "holding"
+    holder, _ = _holding_child(path)
     holder.kill()
     holder.join(TIMEOUT)
     with process_lock(path, wait=False):
