@@ -39,7 +39,7 @@ class Answer:
     updated_at: str
     updated_by: str
     # The earlier cycle's name when this text was carried over from it (next_cycle) and nobody
-    # has changed or kept it since: a starting draft to review. "" for a text of this cycle.
+    # has changed or kept it since: a starting draft to check. "" for a text of this cycle.
     carried_over_from: str = ""
 
     @property

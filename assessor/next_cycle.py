@@ -34,7 +34,7 @@ class NextCycleError(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class CarriedOver:
-    """How many carried-over answers are left to review: on the profile, per item, in all."""
+    """How many carried-over answers are left to check: on the profile, per item, in all."""
 
     profile: int
     items: Mapping[str, int]
@@ -180,7 +180,7 @@ def carried_over_on(questions: Iterable[Question], answers: Mapping[str, Answer]
 
 
 def carried_over(framework: Framework, answers: Mapping[str, Answer]) -> CarriedOver:
-    """The carried-over answers left to review on the profile and on each item (the questions
+    """The carried-over answers left to check on the profile and on each item (the questions
     asked: a retired question's answer cannot be edited, so it is not counted)."""
     profile = sum(carried_over_on(part.questions, answers) for part in framework.profile.parts)
     return CarriedOver(profile, {item.id: carried_over_on(item.questions, answers)

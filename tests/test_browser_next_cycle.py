@@ -63,7 +63,7 @@ def test_a_manager_starts_the_next_cycle_and_a_writer_reviews_the_carried_over_a
     page.goto(page.url.rstrip("/") + f"/items/{ITEM}")
     marks = page.locator(".question .carried-over")
     expect(marks).to_have_count(2)
-    expect(page.get_by_label("Reviewed: keep as it is")).to_have_count(2)
+    expect(page.get_by_label("Checked: keep as it is")).to_have_count(2)
     page.locator("#keep_4_1_2_a").check()
     page.locator("#answer_4_1_2_b").fill("Values are taught and lived.")
     page.get_by_role("button", name="Save answers").click()

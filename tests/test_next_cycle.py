@@ -219,7 +219,7 @@ def test_a_changed_text_clears_the_mark_and_others_stay(next_data: AssessmentDat
     answers = load_answers(next_data)
     assert (answers[first].revision, answers[first].carried_over_from,
             answers[first].updated_by) == (2, "", "ann")
-    assert answers[second].carried_over_from == "2025"  # saved unchanged: still to review
+    assert answers[second].carried_over_from == "2025"  # saved unchanged: still to check
     assert carried_over(FRAMEWORK, answers).items[ITEM] == 1
 
 
@@ -323,8 +323,8 @@ def test_the_form_says_what_comes_along_and_offers_the_next_year(
         client: FlaskClient, managed: AssessmentRecord) -> None:
     page = client.get(next_cycle_url(managed)).get_data(as_text=True)
     assert 'value="2026"' in page
-    for words in ("the team: 4 people", "2 key factors, to review", "23 item targets",
-                  "3 answers as starting drafts", "carried over from 2025: review and update"):
+    for words in ("the team: 4 people", "2 key factors, to check", "23 item targets",
+                  "3 answers as starting drafts", "carried over from 2025: check and update"):
         assert words in page, words
 
 
@@ -338,7 +338,7 @@ def test_starting_it_leads_to_the_new_overview_with_the_counts_per_item(
     assert response.headers["Location"] == f"/a/{record.id}/"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Cycle 2026 started from 2025; you coordinate it. 3 answers are carried over" in page
-    assert "3 answers carried over from the earlier cycle are left to review." in page
+    assert "3 answers carried over from the earlier cycle are left to check." in page
     assert '<td class="num to-review">2</td>' in page  # 4.1.2
     assert '<td class="num to-review">1</td>' in page  # the profile
     assert snapshot(folder) == before
@@ -374,7 +374,7 @@ def test_the_item_page_marks_each_carried_over_answer_until_changed_or_kept(
     client.post(next_cycle_url(managed), data={"cycle": "2026"})
     record = newest(store)
     page = client.get(item_page(record)).get_data(as_text=True)
-    assert page.count("Carried over from 2025: review and update") == 2
+    assert page.count("Carried over from 2025: check and update") == 2
     assert "2 answers on this page were carried over from the earlier cycle" in page
     assert keep_field(ITEM_QUESTIONS[0]) in page and keep_field(ITEM_QUESTIONS[2]) not in page
     # Saved unchanged: still marked. Then one changed and one kept: none left.
@@ -385,12 +385,12 @@ def test_the_item_page_marks_each_carried_over_answer_until_changed_or_kept(
         store, record, **{answer_field(ITEM_QUESTIONS[0]): "Leaders meet monthly.",
                           keep_field(ITEM_QUESTIONS[1]): "y"}))
     page = client.get(item_page(record)).get_data(as_text=True)
-    assert "Carried over from" not in page and "left to review" not in page
+    assert "Carried over from" not in page and "left to check" not in page
     answers = load_answers(store.assessment_data(record.id))
     assert (answers[ITEM_QUESTIONS[0]].text, answers[ITEM_QUESTIONS[1]].text) == (
         "Leaders meet monthly.", "Values are taught.")
     overview = client.get(f"/a/{record.id}/").get_data(as_text=True)
-    assert "1 answer carried over from the earlier cycle is left to review." in overview
+    assert "1 answer carried over from the earlier cycle is left to check." in overview
 
 
 def test_keeping_as_is_is_in_the_audit_trail(client: FlaskClient, store: Store,
@@ -422,7 +422,7 @@ def test_a_reader_sees_the_mark_without_the_tick(
     client.post(next_cycle_url(managed), data={"cycle": "2026"})
     record = newest(store)
     page = sign_in("eve").get(item_page(record)).get_data(as_text=True)  # an examiner
-    assert "Carried over from 2025: review and update" in page
+    assert "Carried over from 2025: check and update" in page
     assert keep_field(ITEM_QUESTIONS[0]) not in page
 
 
@@ -431,7 +431,7 @@ def test_the_audit_trail_words_the_start(client: FlaskClient, store: Store,
     client.post(next_cycle_url(managed), data={"cycle": "2026"})
     page = client.get(f"/a/{newest(store).id}/team/audit").get_data(as_text=True)
     assert "cycle started from an earlier one" in page
-    assert ("from cycle 2025: 3 answers carried over to review; team ann, eve, lee, quality; "
+    assert ("from cycle 2025: 3 answers carried over to check; team ann, eve, lee, quality; "
             "key factors K1, K3; 23 item targets") in page
 
 
@@ -450,4 +450,4 @@ def test_the_pages_in_chinese(client: FlaskClient, store: Store,
     assert "开始下一周期" in form and "Start the next cycle" not in form
     client.post(next_cycle_url(managed), data={"cycle": "2026"})
     page = client.get(item_page(newest(store)), headers=ZH).get_data(as_text=True)
-    assert "结转自 2025：请评审并更新" in page and "Carried over" not in page
+    assert "结转自 2025：请复核并更新" in page and "Carried over" not in page

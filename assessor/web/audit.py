@@ -108,9 +108,9 @@ def _targets_set(detail: dict[str, Any]) -> str:
 
 def _cycle_started_from(d: dict[str, Any]) -> str:
     return ngettext(
-        "from cycle %(cycle)s: %(num)d answer carried over to review; team %(members)s; key "
+        "from cycle %(cycle)s: %(num)d answer carried over to check; team %(members)s; key "
         "factors %(factors)s; %(targets)d item targets",
-        "from cycle %(cycle)s: %(num)d answers carried over to review; team %(members)s; key "
+        "from cycle %(cycle)s: %(num)d answers carried over to check; team %(members)s; key "
         "factors %(factors)s; %(targets)d item targets", d["answers"], cycle=d["from_cycle"],
         members=", ".join(d["members"]) or _("nobody"),
         factors=", ".join(d["key_factors"]) or _("none"), targets=d["targets"])

@@ -136,5 +136,5 @@ def answers_form_class(questions: tuple[Question, ...]) -> type[FlaskForm]:
                 TextAreaField(question.id, validators=[_within_size]))
         setattr(AnswersForm, revision_field(question.id), HiddenField(default="0"))
         setattr(AnswersForm, keep_field(question.id), BooleanField(
-            _l("Reviewed: keep as it is")))
+            _l("Checked: keep as it is")))
     return AnswersForm

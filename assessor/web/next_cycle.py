@@ -52,9 +52,9 @@ def new(assessment_id: str):  # type: ignore[no-untyped-def]
         else:
             flash(ngettext(
                 "Cycle %(cycle)s started from %(previous)s; you coordinate it. %(num)d answer "
-                "is carried over as a draft to review.",
+                "is carried over as a draft to check.",
                 "Cycle %(cycle)s started from %(previous)s; you coordinate it. %(num)d answers "
-                "are carried over as drafts to review.", carries.answers,
+                "are carried over as drafts to check.", carries.answers,
                 cycle=record.cycle, previous=ctx.record.cycle), "success")
             return redirect(url_for("questionnaire.overview", assessment_id=record.id))
     status = 400 if form.errors else 200
