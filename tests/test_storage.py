@@ -39,7 +39,9 @@ from assessor.storage.files import (
     atomic_write_bytes,
     encode,
     one_read_per_file,
+    put_documents,
     read_tables,
+    stored_documents,
 )
 from assessor.storage.locks import process_lock
 from assessor.storage.repositories import TinyAssessmentData
@@ -612,6 +614,34 @@ def test_a_trail_copied_during_an_append_leaves_the_unfinished_line_out(
     copied.path = copy
     assert [entry.action for entry in copied.read().entries] == ["first"]
     assert copied.read().unreadable_lines == 0
+
+
+def test_put_documents_leaves_the_shared_parse_as_it_was(tmp_path: Path) -> None:
+    """A transaction starts on the parse every reader shares: documents put into it, and TinyDB
+    edits after them, change the file when the transaction ends well and nothing that others
+    hold, ended well or not."""
+    data_file = DataFile(tmp_path / "assessment.json")
+    with data_file.transaction() as db:
+        db.table(ENTRIES).insert_multiple([{"n": 1}, {"n": 2}])
+        db.table("other").insert({"kept": True})
+    shared = read_tables(data_file.path)
+    as_read = json.loads(json.dumps(shared))
+
+    with pytest.raises(RuntimeError), data_file.transaction() as db:
+        put_documents(db, ENTRIES, {"1": {"n": 10}, "3": {"n": 3}})
+        db.table(ENTRIES).update({"n": 20}, doc_ids=[2])  # TinyDB edits in place
+        db.table("other").update({"kept": False}, doc_ids=[1])
+        raise RuntimeError("abandoned")
+    assert shared == as_read and read_tables(data_file.path) == as_read
+
+    with data_file.transaction() as db:
+        put_documents(db, ENTRIES, {"1": {"n": 10}, "3": {"n": 3}})
+        assert dict(stored_documents(db, ENTRIES)["1"]) == {"n": 10}
+    assert shared == as_read  # what others hold is the version they read
+    written = json.loads(data_file.path.read_bytes())
+    assert written[ENTRIES] == {"1": {"n": 10}, "2": {"n": 2}, "3": {"n": 3}}
+    assert written["other"] == as_read["other"] and written["meta"] == as_read["meta"]
+    assert read_tables(data_file.path) == written
 
 
 def test_files_are_written_as_the_standard_library_writes_them(tmp_path: Path) -> None:

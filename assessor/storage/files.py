@@ -296,31 +296,59 @@ def _copy_tables(tables: dict[str, Any]) -> dict[str, Any]:
 
 
 class _SnapshotStorage(Storage):
-    """TinyDB storage over an in-memory snapshot; the DataFile decides when it reaches disk."""
+    """TinyDB storage over an in-memory snapshot; the DataFile decides when it reaches disk.
+
+    A transaction's snapshot starts as the shared parse of the file and is copied the first time
+    TinyDB reads it (TinyDB edits what it read in place, and the parse must stay as read);
+    put_documents changes it without that copy."""
 
     def __init__(self, tables: dict[str, Any], writable: bool) -> None:
         self.tables = tables
         self.writable = writable
         self.dirty = False
+        self._own = False  # whether every table and document in self.tables is this snapshot's
 
     def read(self) -> dict[str, Any]:
-        # TinyDB edits what it read before it calls write(); a read-only snapshot hands out a
-        # copy so that a refused write cannot reach the shared parse cache.
-        return self.tables if self.writable else _copy_tables(self.tables)
+        # A read-only snapshot hands out a copy so that a refused write cannot reach the cache.
+        if not self.writable:
+            return _copy_tables(self.tables)
+        if not self._own:
+            self.tables, self._own = _copy_tables(self.tables), True
+        return self.tables
 
     def write(self, data: dict[str, Any]) -> None:
+        self._refuse_unless_writable()
+        self.tables, self._own, self.dirty = data, True, True
+
+    def put(self, table: str, documents: dict[str, dict[str, Any]]) -> None:
+        self._refuse_unless_writable()
+        if self._own:
+            self.tables.setdefault(table, {}).update(documents)
+        else:  # new dicts for the snapshot and the table; the other documents stay shared
+            self.tables = {**self.tables, table: {**self.tables.get(table, {}), **documents}}
+        self.dirty = True
+
+    def _refuse_unless_writable(self) -> None:
         if not self.writable:
             raise PermissionError("this TinyDB snapshot is read-only; use DataFile.transaction()")
-        self.tables = data
-        self.dirty = True
 
 
 def stored_documents(db: TinyDB, table: str) -> Mapping[str, Mapping[str, Any]]:
     """A transaction's table as it stands, by document id, without TinyDB's copy of each
     document (iterating a Table copies every one): for finding a few documents in a large
-    table. Read only; change documents through the TinyDB table."""
+    table. Read only: change documents with put_documents or through the TinyDB table."""
     storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
     return MappingProxyType(storage.tables.get(table, {}))
+
+
+def put_documents(db: TinyDB, table: str, documents: Mapping[str, dict[str, Any]]) -> None:
+    """Set these documents, by id, in a transaction's table; the table's other documents stay
+    as they are, uncopied (TinyDB copies every document of the file on its first read in a
+    transaction: for one changed answer among hundreds, most of a save's time beyond its write).
+    The documents must be new dicts that nothing else holds. Not for a table that TinyDB
+    inserts into in the same transaction (its Table keeps the next id it counted)."""
+    storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
+    storage.put(table, dict(documents))
 
 
 class _PathLock:
@@ -409,15 +437,14 @@ class DataFile:
     def transaction(self) -> Iterator[TinyDB]:
         """A TinyDB whose changes are written once, atomically, when the block ends cleanly."""
         with self.locked():
-            tables = _copy_tables(_read_fresh(self.path))
-            db = TinyDB(tables, True, storage=_SnapshotStorage)
+            db = TinyDB(_read_fresh(self.path), True, storage=_SnapshotStorage)
             yield db
             storage: _SnapshotStorage = db.storage  # type: ignore[assignment]
             storage.writable = False  # a db kept past its transaction must not change the cache
             if storage.dirty or not self.path.exists():
-                storage.tables.setdefault(META_TABLE, {}).setdefault(
-                    "1", {"schema": SCHEMA_VERSION}
-                )
+                meta = storage.tables.get(META_TABLE, {})
+                if "1" not in meta:  # a new table, never the shared one
+                    storage.tables[META_TABLE] = {**meta, "1": {"schema": SCHEMA_VERSION}}
                 payload = encode(storage.tables)
                 try:
                     atomic_write_bytes(self.path, payload)

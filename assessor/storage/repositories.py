@@ -9,6 +9,7 @@ coordinator opened the review.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..repositories import PhaseChanged
 from ..review import Review
 from ..targets import ItemTarget
 from .audit_log import AuditFile
-from .files import CorruptDataFile, DataFile, stored_documents
+from .files import CorruptDataFile, DataFile, put_documents, stored_documents
 from .performance import TinyPerformance
 
 T = TypeVar("T")
@@ -54,7 +55,7 @@ def new_id() -> str:
 
 
 def _phase_in(db: TinyDB) -> Phase:
-    doc = next(iter(db.table(PHASE)), None)
+    doc = next(iter(stored_documents(db, PHASE).values()), None)
     return Phase(doc["phase"]) if doc else Phase.WRITING
 
 
@@ -102,18 +103,23 @@ class TinyAnswers:
              expected_phase: Phase | None = None) -> SaveResult:
         wanted = set(questions)
         with _write(self._file, expected_phase) as db:
+            documents = stored_documents(db, ANSWERS)
             ids, stored = {}, {}
-            for doc_id, doc in stored_documents(db, ANSWERS).items():
+            for doc_id, doc in documents.items():
                 if doc["question"] in wanted:
-                    ids[doc["question"]], stored[doc["question"]] = int(doc_id), _answer(doc)
+                    ids[doc["question"]], stored[doc["question"]] = doc_id, _answer(doc)
             result = decide(stored)
-            table = db.table(ANSWERS)
+            changed: dict[str, dict[str, Any]] = {}
+            new_ids = _ids_after(documents)
             for answer in result.saved:
                 fields = _answer_doc(answer)
                 if answer.question in ids:
-                    table.update(_replacing_answer(fields), doc_ids=[ids[answer.question]])
+                    doc_id = ids[answer.question]
+                    changed[doc_id] = _replacing_answer(documents[doc_id], fields)
                 else:
-                    table.insert(fields)
+                    changed[str(next(new_ids))] = fields
+            if changed:  # the page's answers only: the other answers are not copied
+                put_documents(db, ANSWERS, changed)
         return result
 
 
@@ -125,12 +131,16 @@ def _answer_doc(answer: Answer) -> dict[str, Any]:
     return fields
 
 
-def _replacing_answer(fields: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    """A TinyDB update that writes `fields` and drops a mark the new revision no longer has."""
-    def replace(doc: dict[str, Any]) -> None:
-        doc.pop("carried_over_from", None)
-        doc.update(fields)
-    return replace
+def _replacing_answer(doc: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The stored answer with `fields` written over it, without a mark the new revision no
+    longer has (fields of a later release are kept)."""
+    return {**{name: value for name, value in doc.items() if name != "carried_over_from"},
+            **fields}
+
+
+def _ids_after(documents: Mapping[str, Any]) -> Iterator[int]:
+    """The ids for new documents, as TinyDB counts them: one past the highest."""
+    return itertools.count(max(map(int, documents), default=0) + 1)
 
 
 class TinyReviews:
