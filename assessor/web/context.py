@@ -7,7 +7,7 @@ As in flaskr and CTFd, every view calls one function that loads the resource and
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -68,6 +68,13 @@ def signed_in_user() -> User:
 def display_names() -> dict[str, str]:
     """Every account's display name, by username: how pages name people."""
     return {user.username: user.display_name for user in users().all()}
+
+
+def by_name(usernames: Iterable[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """These people as (username, display name) pairs in the order of their names: how a
+    form offers them (`names` from display_names(); a username without one is its own)."""
+    return sorted(((username, names.get(username, username)) for username in usernames),
+                  key=lambda pair: pair[1].casefold())
 
 
 @dataclass(frozen=True, slots=True)

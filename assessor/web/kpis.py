@@ -67,7 +67,7 @@ from ..smart import LETTERS, Check, smart_check
 from ..strategy import Perspective
 from ..table_files import TableFileError
 from ..units import unit_path, unit_tree
-from .context import PerformancePages, display_names, load_performance, store, users
+from .context import PerformancePages, by_name, display_names, load_performance, store, users
 from .forms import Form, typed_number
 from .kept_body import page_around
 from .messages import (
@@ -474,7 +474,6 @@ def _values_from(form: Mapping[str, Any]) -> dict[str, object]:
 def _form_choices(records: PerformanceRecords, kpi_id: str | None,
                   people: Mapping[str, Any]) -> dict[str, Any]:
     framework = framework_named(RESULTS_FRAMEWORK)
-    names = display_names()
     return {
         "units": [("" if unit.parent is None else unit.id, ("— " * depth) + unit.name)
                   for unit, depth in unit_tree(records)] or [("", _("the company"))],
@@ -483,8 +482,7 @@ def _form_choices(records: PerformanceRecords, kpi_id: str | None,
         "objectives": sorted(((o.id, o.name, o.perspective) for o in records.objectives.values()),
                              key=lambda o: (o[2].value, o[1].casefold())),
         "items": [item for item in framework.items if item.id.startswith("4.7.")],
-        "people": sorted(((name, names.get(name, name)) for name in people),
-                         key=lambda pair: pair[1].casefold()),
+        "people": by_name(people, display_names()),
     }
 
 

@@ -25,7 +25,7 @@ from ..units import (
     unit_tree,
     update_unit,
 )
-from .context import OrganizationContext, display_names, load_organization
+from .context import OrganizationContext, by_name, display_names, load_organization
 from .forms import Form
 from .messages import UNIT_KIND_NAMES, person_named, unit_error, unit_kind_name
 
@@ -46,8 +46,7 @@ def people_choices(ctx: OrganizationContext, current: str = "") -> list[SelectCh
     they are not of it, so that the form shows whom it names beside the refusal."""
     names, people = display_names(), ctx.people()
     choices = [SelectChoice("", _("(nobody)"))] + [
-        SelectChoice(username, f"{names.get(username, username)} ({username})")
-        for username in sorted(people, key=lambda name: names.get(name, name).casefold())]
+        SelectChoice(username, f"{name} ({username})") for username, name in by_name(people, names)]
     if current and current not in people:
         choices.append(SelectChoice(current, _("%(person)s (not of this organization)",
                                                person=person_named(current, names))))
