@@ -139,8 +139,9 @@ def _replacing_answer(doc: Mapping[str, Any], fields: dict[str, Any]) -> dict[st
 
 
 def _ids_after(documents: Mapping[str, Any]) -> Iterator[int]:
-    """The ids for new documents, as TinyDB counts them: one past the highest."""
-    return itertools.count(max(map(int, documents), default=0) + 1)
+    """The ids for new documents, as TinyDB counts them: one past the highest (counted at the
+    first new document, so that a save that changes answers only never looks)."""
+    yield from itertools.count(max(map(int, documents), default=0) + 1)
 
 
 class TinyReviews:
